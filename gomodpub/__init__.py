@@ -1,0 +1,1 @@
+"""gomodpub: publish Go modules to a private Go module registry."""
