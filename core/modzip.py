@@ -1,0 +1,1108 @@
+"""Module zip files: deciding what goes in, writing them, checking and extracting.
+
+The rules are those of golang.org/x/mod/zip, so a zip made here is one the go
+command accepts and hashes to the same ``h1:``, and a zip refused by the go
+command is refused here too. They keep a module extractable the same way on
+every operating system and file system:
+
+- Every entry name starts with ``<module>@<version>/``. The module path must
+  pass :func:`~gomodpub.core.module.check_path`, the version must be canonical
+  and its major version must match the path's suffix
+  (:func:`~gomodpub.core.module.check`), and the rest of the name must pass
+  :func:`~gomodpub.core.module.check_file_path`.
+- No two names may be equal when upper and lower case are not told apart
+  (Unicode simple case folding), and no name may be both a file and a
+  directory.
+- go.mod may sit at the module root, spelled exactly ``go.mod``. A go.mod in
+  any other case is refused; a go.mod in a subdirectory marks another module,
+  whose files stay out of the zip when it is made and make a zip invalid.
+- The zip file may hold at most 500 MiB (:data:`MAX_ZIP_FILE`), and so may its
+  files uncompressed, all together.
+- ``go.mod`` and ``LICENSE`` at the root may hold at most 16 MiB each
+  (:data:`MAX_GO_MOD`, :data:`MAX_LICENSE`).
+- The bytes of each file must match the size its header declares; sizes in
+  headers are never trusted, the real bytes are counted.
+- Empty directories, file permissions and timestamps are not kept.
+- Symbolic links and other files that are not regular are left out.
+
+When a zip is made from a folder or a list of files, some files are left out
+(omitted) rather than refused:
+
+- the directories ``.bzr``, ``.git``, ``.hg`` and ``.svn`` (folders only);
+- subdirectories holding a go.mod, which are other modules;
+- files of vendored packages: any file under ``vendor/`` deeper than
+  ``vendor/`` itself, except ``vendor/modules.txt`` while the go.mod's ``go``
+  line is below 1.24; for 1.24 and above ``vendor/modules.txt`` is left out
+  too, and a ``vendor`` directory below the root only counts as vendoring
+  when the file sits in a subdirectory of it (before 1.24, Go's older and
+  looser reading of ``x/vendor/`` is kept so that old hashes do not change);
+- ``.hg_archival.txt`` at the root, which ``hg archive`` adds;
+- symbolic links and irregular files.
+
+The checks return a :class:`CheckedFiles` report (valid, omitted and invalid
+files, each with the reason); :meth:`CheckedFiles.raise_for_problems` turns a
+report into one :class:`~gomodpub.core.errors.ZipError`. Files are always read
+in chunks, so memory use does not grow with the size of a module.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import itertools
+import logging
+import os
+import posixpath
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import IO, Protocol
+
+from gomodpub.core import module
+from gomodpub.core.dirhash import CHUNK_SIZE, summary_hash, zip_entry_name
+from gomodpub.core.errors import InvalidModuleError, ZipError
+from gomodpub.core.module import ModuleVersion
+
+logger = logging.getLogger(__name__)
+
+MAX_ZIP_FILE = 500 << 20
+"""Largest module zip, and largest total size of its files uncompressed."""
+
+MAX_GO_MOD = 16 << 20
+"""Largest go.mod in a module zip."""
+
+MAX_LICENSE = 16 << 20
+"""Largest LICENSE in a module zip."""
+
+# Go's zip writer leaves the modification time unset, which is DOS date and
+# time zero; Python spells that 1980-00-00 00:00:00.
+_ZIP_TIME = (1980, 0, 0, 0, 0, 0)
+
+_VCS_DIRS = frozenset({".bzr", ".git", ".hg", ".svn"})
+
+_GO_VERSION_RE = re.compile(
+    r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?"
+)
+_LAX_GO_VERSION_RE = re.compile(r"v?([1-9][0-9]*)\.(0|[1-9][0-9]*)[^0-9].*")
+
+# Reasons a file is left out or refused, in the reference's words.
+NOT_CLEAN = "file path is not clean"
+NOT_RELATIVE = "file path is not relative"
+GO_MOD_CASE = "go.mod files must have lowercase names"
+GO_MOD_NOT_ROOT = "go.mod file not in module root directory"
+GO_MOD_TOO_LARGE = f"go.mod file too large (max size is {MAX_GO_MOD} bytes)"
+LICENSE_TOO_LARGE = f"LICENSE file too large (max size is {MAX_LICENSE} bytes)"
+VCS_DIR = "directory is a version control repository"
+VENDORED = "file is in vendor directory"
+SUBMODULE_FILE = "file is in another module"
+SUBMODULE_DIR = "directory is in another module"
+HG_ARCHIVAL = "file is inserted by 'hg archive' and is always omitted"
+SYMLINK = "file is a symbolic link"
+NOT_REGULAR = "not a regular file"
+TREE_TOO_LARGE = f"module source tree too large (max size is {MAX_ZIP_FILE} bytes)"
+LARGER_THAN_DECLARED = "uncompressed size of file is larger than declared size"
+SIZE_MISMATCH = "uncompressed size of file does not match its declared size"
+CONTENTS_TOO_LARGE = (
+    "total uncompressed size of module contents too large "
+    f"(max size is {MAX_ZIP_FILE} bytes)"
+)
+
+ProgressCallback = Callable[[int], None]
+"""Called with the number of source bytes packed since the last call."""
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What :meth:`ModuleFile.lstat` tells: the file's type bits and size."""
+
+    mode: int
+    size: int
+
+    @classmethod
+    def from_stat(cls, st: os.stat_result) -> FileInfo:
+        """Build from the result of os.lstat."""
+        return cls(mode=st.st_mode, size=st.st_size)
+
+    @property
+    def is_dir(self) -> bool:
+        """Whether the file is a directory."""
+        return stat.S_ISDIR(self.mode)
+
+    @property
+    def is_symlink(self) -> bool:
+        """Whether the file is a symbolic link."""
+        return stat.S_ISLNK(self.mode)
+
+    @property
+    def is_regular(self) -> bool:
+        """Whether the file is a regular file."""
+        return stat.S_ISREG(self.mode)
+
+
+class ModuleFile(Protocol):
+    """A file that may go into a module zip, wherever it comes from."""
+
+    @property
+    def path(self) -> str:
+        """The clean slash-separated path from the module root."""
+        ...
+
+    def lstat(self) -> FileInfo:
+        """Tell the file's type and size, not following a symbolic link."""
+        ...
+
+    def open(self) -> IO[bytes]:
+        """Open a regular file's content for reading."""
+        ...
+
+
+@dataclass(frozen=True)
+class DirFile:
+    """A file found in a folder on disk."""
+
+    path: str
+    source: str
+    info: FileInfo
+
+    def lstat(self) -> FileInfo:
+        """Return the information read when the folder was listed."""
+        return self.info
+
+    def open(self) -> IO[bytes]:
+        """Open the file on disk."""
+        return open(self.source, "rb")
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A regular file whose content is held in memory."""
+
+    path: str
+    data: bytes
+
+    def lstat(self) -> FileInfo:
+        """Return a regular file's information of the data's size."""
+        return FileInfo(mode=stat.S_IFREG | 0o644, size=len(self.data))
+
+    def open(self) -> IO[bytes]:
+        """Open the data for reading."""
+        return io.BytesIO(self.data)
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file left out of the zip or refused, and why."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ValidFile:
+    """A file that goes into the zip.
+
+    Attributes:
+        name: its slash-separated path inside the module (after the
+            ``<module>@<version>/`` prefix).
+        source: where it was found: the path on disk for a folder, the entry
+            name for a zip, the same as ``name`` for a list of files.
+        size: its size in bytes.
+    """
+
+    name: str
+    source: str
+    size: int
+
+
+@dataclass
+class CheckedFiles:
+    """The report of a check: which files are valid, omitted or invalid, and why.
+
+    Attributes:
+        valid: the files that belong in the zip, in zip order.
+        omitted: files left out on purpose, with the reason.
+        invalid: files that make the module unpublishable, with the reason.
+        size_error: set when the files, or the zip, are larger than allowed.
+        h1: the zip's ``h1:`` hash, when a check read every entry of a zip
+            and found no problem.
+    """
+
+    valid: list[ValidFile] = field(default_factory=list)
+    omitted: list[FileProblem] = field(default_factory=list)
+    invalid: list[FileProblem] = field(default_factory=list)
+    size_error: str | None = None
+    h1: str | None = None
+
+    @property
+    def size_total(self) -> int:
+        """Return the total size of the valid files, in bytes."""
+        return sum(f.size for f in self.valid)
+
+    def error(self) -> ZipError | None:
+        """Return the one error that sums up the problems, or None if there are none."""
+        if self.size_error is not None:
+            return ZipError(self.size_error)
+        if self.invalid:
+            return ZipError("\n".join(str(p) for p in self.invalid))
+        return None
+
+    def raise_for_problems(self) -> None:
+        """Raise :meth:`error` if the report describes an invalid module zip."""
+        err = self.error()
+        if err is not None:
+            raise err
+
+    def format(self) -> str:
+        """Return the report as text: the valid, omitted and invalid lists."""
+        lines = ["valid:", *(f.source for f in self.valid), "", "omitted:"]
+        lines += [str(p) for p in self.omitted]
+        lines += ["", "invalid:", *(str(p) for p in self.invalid)]
+        return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class PackResult:
+    """What :func:`pack_dir` wrote.
+
+    Attributes:
+        h1: the ``h1:`` hash of the zip, as go.sum records it.
+        files: the files packed, in zip order.
+        omitted: files and folders left out, with the reason.
+        size: the size of the zip file in bytes.
+    """
+
+    h1: str
+    files: list[ValidFile]
+    omitted: list[FileProblem]
+    size: int
+
+
+# ---------------------------------------------------------------------------
+# Checking lists of files
+
+
+def check_files(files: Iterable[ModuleFile]) -> CheckedFiles:
+    """Sort files into valid, omitted and invalid by the module zip rules.
+
+    Files are not opened, except a go.mod at the root for its ``go`` line, so
+    making the zip may still fail on a read error or a file that grew.
+    """
+    report, _ = _check_files(list(files))
+    return report
+
+
+def _check_files(
+    files: Sequence[ModuleFile],
+) -> tuple[CheckedFiles, list[ModuleFile]]:
+    report = CheckedFiles()
+    valid_files: list[ModuleFile] = []
+    seen_problems: set[str] = set()
+
+    def add_problem(path: str, reason: str, *, omitted: bool) -> None:
+        # One reason per path: a file listed twice is reported once.
+        if path in seen_problems:
+            return
+        seen_problems.add(path)
+        (report.omitted if omitted else report.invalid).append(
+            FileProblem(path, reason)
+        )
+
+    # Folders holding a go.mod (in any case) are other modules; the root
+    # go.mod's go line decides the vendoring rules.
+    module_dirs: set[str] = set()
+    go_version: tuple[int, int] | None = None
+    for f in files:
+        head, base = _split(f.path)
+        if not _equal_fold(base, "go.mod"):
+            continue
+        try:
+            info = f.lstat()
+        except OSError as exc:
+            add_problem(f.path, str(exc), omitted=False)
+            continue
+        if not info.is_regular:
+            continue
+        module_dirs.add(head)
+        if f.path == "go.mod":
+            go_version = _go_version_of(f)
+
+    def in_submodule(p: str) -> bool:
+        head, _ = _split(p)
+        while head:
+            if head in module_dirs:
+                return True
+            head, _ = _split(head[:-1])
+        return False
+
+    collisions = _CollisionChecker()
+    room = MAX_ZIP_FILE
+    for f in files:
+        p = f.path
+        if p != _clean(p):
+            add_problem(p, NOT_CLEAN, omitted=False)
+            continue
+        if p.startswith("/"):
+            add_problem(p, NOT_RELATIVE, omitted=False)
+            continue
+        if is_vendored_package(p, go_version):
+            add_problem(p, VENDORED, omitted=True)
+            continue
+        if in_submodule(p):
+            add_problem(p, SUBMODULE_FILE, omitted=True)
+            continue
+        if p == ".hg_archival.txt":
+            add_problem(p, HG_ARCHIVAL, omitted=True)
+            continue
+        try:
+            module.check_file_path(p)
+        except InvalidModuleError as exc:
+            add_problem(p, str(exc), omitted=False)
+            continue
+        if p.lower() == "go.mod" and p != "go.mod":
+            add_problem(p, GO_MOD_CASE, omitted=False)
+            continue
+        try:
+            info = f.lstat()
+        except OSError as exc:
+            add_problem(p, str(exc), omitted=False)
+            continue
+        collision = collisions.check(p, is_dir=info.is_dir)
+        if collision is not None:
+            add_problem(p, collision, omitted=False)
+            continue
+        if info.is_symlink:
+            add_problem(p, SYMLINK, omitted=True)
+            continue
+        if not info.is_regular:
+            add_problem(p, NOT_REGULAR, omitted=True)
+            continue
+
+        if 0 <= info.size <= room:
+            room -= info.size
+        elif report.size_error is None:
+            report.size_error = TREE_TOO_LARGE
+        if p == "go.mod" and info.size > MAX_GO_MOD:
+            add_problem(p, GO_MOD_TOO_LARGE, omitted=False)
+            continue
+        if p == "LICENSE" and info.size > MAX_LICENSE:
+            add_problem(p, LICENSE_TOO_LARGE, omitted=False)
+            continue
+        report.valid.append(ValidFile(name=p, source=p, size=info.size))
+        valid_files.append(f)
+
+    return report, valid_files
+
+
+def is_vendored_package(name: str, go_version: tuple[int, int] | None) -> bool:
+    """Tell whether a file belongs to a vendored package and so stays out.
+
+    Args:
+        name: the file's slash-separated path in the module.
+        go_version: (major, minor) of the root go.mod's ``go`` line, if any.
+    """
+    go124 = go_version is not None and go_version >= (1, 24)
+    if go124 and name == "vendor/modules.txt":
+        return True
+    if name.startswith("vendor/"):
+        start = len("vendor/")
+    elif (j := name.find("/vendor/")) >= 0:
+        # Before go 1.24 Go skipped only len("/vendor/") characters from the
+        # start of the path, not from where "/vendor/" is; that reading is
+        # kept for older modules so their hashes do not change.
+        start = j + len("/vendor/") if go124 else len("/vendor/")
+    else:
+        return False
+    return "/" in name[start:]
+
+
+def _go_version_of(f: ModuleFile) -> tuple[int, int] | None:
+    # A go.mod that cannot be read counts as having no go line, as in Go.
+    try:
+        with f.open() as stream:
+            data = stream.read(MAX_GO_MOD + 1)
+    except OSError:
+        return None
+    return go_line_version(data)
+
+
+def go_line_version(data: bytes) -> tuple[int, int] | None:
+    """Return (major, minor) of a go.mod's ``go`` line, or None.
+
+    None also when the go line is repeated or malformed, since Go's lax parse
+    of go.mod fails then and the reference falls back to the oldest rules.
+    """
+    # TODO(use modfile.parse_lax): this reads the go line alone; a go.mod that
+    # Go's lax parser refuses for another statement (a bad require, say) still
+    # gives its go version here, where the reference would take none.
+    found: tuple[int, int] | None = None
+    in_block = False
+    for raw in data.decode("utf-8", "replace").splitlines():
+        tokens = raw.split("//", 1)[0].split()
+        if not tokens:
+            continue
+        if in_block:
+            in_block = tokens[0] != ")"
+            continue
+        if tokens[-1] == "(":
+            in_block = True
+            continue
+        if tokens[0] != "go":
+            continue
+        if found is not None or len(tokens) != 2:
+            return None
+        match = _GO_VERSION_RE.fullmatch(tokens[1]) or _LAX_GO_VERSION_RE.fullmatch(
+            tokens[1]
+        )
+        if match is None:
+            return None
+        found = (int(match[1]), int(match[2]))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Checking folders
+
+
+def check_dir(dir: str | os.PathLike[str]) -> CheckedFiles:
+    """Check a module folder: which files would go into its zip, and why not.
+
+    Paths in the report are paths on disk. An omitted folder (another module,
+    a version control folder) is listed, not the files in it.
+
+    Raises:
+        ZipError: the folder could not be read.
+    """
+    root = os.fspath(dir)
+    files, listing_omitted = _list_dir(root)
+    report, _ = _check_files(files)
+    return _with_disk_paths(report, listing_omitted, root)
+
+
+def _with_disk_paths(
+    report: CheckedFiles, listing_omitted: list[FileProblem], root: str
+) -> CheckedFiles:
+    def on_disk(p: str) -> str:
+        return os.path.normpath(os.path.join(root, *p.split("/")))
+
+    return CheckedFiles(
+        valid=[ValidFile(f.name, on_disk(f.name), f.size) for f in report.valid],
+        omitted=[
+            FileProblem(on_disk(p.path), p.reason)
+            for p in [*report.omitted, *listing_omitted]
+        ],
+        invalid=[FileProblem(on_disk(p.path), p.reason) for p in report.invalid],
+        size_error=report.size_error,
+    )
+
+
+def _list_dir(root: str) -> tuple[list[ModuleFile], list[FileProblem]]:
+    """List the files under root as Go's filepath.Walk would, with what it skips."""
+    go_version: tuple[int, int] | None = None
+    try:
+        with open(os.path.join(root, "go.mod"), "rb") as stream:
+            go_version = go_line_version(stream.read(MAX_GO_MOD + 1))
+    except OSError:
+        pass
+
+    files: list[ModuleFile] = []
+    omitted: list[FileProblem] = []
+    try:
+        root_info = os.stat(root)
+    except OSError as exc:
+        raise ZipError(f"cannot read module folder: {exc}") from exc
+    if not stat.S_ISDIR(root_info.st_mode):
+        raise ZipError(f"{root} is not a folder")
+
+    def walk(disk_dir: str, rel_dir: str) -> None:
+        try:
+            names = sorted(os.listdir(disk_dir), key=os.fsencode)
+        except OSError as exc:
+            raise ZipError(f"cannot read folder {disk_dir}: {exc}") from exc
+        for name in names:
+            disk_path = os.path.join(disk_dir, name)
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            try:
+                info = FileInfo.from_stat(os.lstat(disk_path))
+            except OSError as exc:
+                raise ZipError(f"cannot read {disk_path}: {exc}") from exc
+
+            # Vendored paths are noted but, for folders, still walked: Go lists
+            # each vendored file too.
+            if is_vendored_package(rel, go_version):
+                omitted.append(FileProblem(rel, VENDORED))
+                if info.is_dir:
+                    walk(disk_path, rel)
+                continue
+            if info.is_dir:
+                if name in _VCS_DIRS:
+                    omitted.append(FileProblem(rel, VCS_DIR))
+                    continue
+                if _holds_go_mod(disk_path):
+                    omitted.append(FileProblem(rel, SUBMODULE_DIR))
+                    continue
+                walk(disk_path, rel)
+                continue
+            if not info.is_regular:
+                omitted.append(FileProblem(rel, NOT_REGULAR))
+                continue
+            files.append(DirFile(path=rel, source=disk_path, info=info))
+
+    walk(root, "")
+    return files, omitted
+
+
+def _holds_go_mod(disk_dir: str) -> bool:
+    try:
+        return not stat.S_ISDIR(os.lstat(os.path.join(disk_dir, "go.mod")).st_mode)
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------------------
+# Making zips
+
+
+def create(
+    out: IO[bytes], module_version: ModuleVersion, files: Iterable[ModuleFile]
+) -> str:
+    """Write the module zip of files to out and return its ``h1:`` hash.
+
+    Files that do not belong in a module zip (other modules, vendored
+    packages, symbolic links) are left out.
+
+    Raises:
+        ZipError: the module path or version is not valid, a file breaks the
+            rules, or a file could not be read or grew while it was read.
+    """
+    try:
+        _check_module_version(module_version)
+        report, valid_files = _check_files(list(files))
+        report.raise_for_problems()
+        return _write_zip(out, _prefix(module_version), valid_files, None)
+    except ZipError as exc:
+        raise ZipError(f"create zip: {exc}") from exc
+
+
+def create_from_dir(
+    out: IO[bytes], module_version: ModuleVersion, dir: str | os.PathLike[str]
+) -> str:
+    """Write the module zip of a folder to out and return its ``h1:`` hash.
+
+    Like :func:`create`, and version control folders are left out too.
+
+    Raises:
+        ZipError: as for :func:`create`, or the folder could not be read.
+    """
+    root = os.fspath(dir)
+    try:
+        _check_module_version(module_version)
+        files, _ = _list_dir(root)
+        report, valid_files = _check_files(files)
+        report.raise_for_problems()
+        return _write_zip(out, _prefix(module_version), valid_files, None)
+    except ZipError as exc:
+        raise ZipError(f"create zip from directory {root}: {exc}") from exc
+
+
+def pack_dir(
+    dir: str | os.PathLike[str],
+    module_version: ModuleVersion,
+    out_path: str | os.PathLike[str],
+    *,
+    on_progress: ProgressCallback | None = None,
+) -> PackResult:
+    """Plan, write and hash the module zip of a folder in one pass over its files.
+
+    Args:
+        dir: the module's root folder.
+        module_version: the module path and version the zip is for.
+        out_path: the zip file to write; it is replaced if it exists.
+        on_progress: called with the number of source bytes packed so far
+            since the last call.
+
+    Raises:
+        ZipError: the module path or version is not valid, a file breaks the
+            rules, or a file could not be read or grew while it was read.
+        OSError: out_path could not be written.
+    """
+    root = os.fspath(dir)
+    try:
+        _check_module_version(module_version)
+        files, listing_omitted = _list_dir(root)
+        report, valid_files = _check_files(files)
+        report.raise_for_problems()
+    except ZipError as exc:
+        raise ZipError(f"create zip from directory {root}: {exc}") from exc
+
+    with open(out_path, "wb") as out:
+        try:
+            h1 = _write_zip(out, _prefix(module_version), valid_files, on_progress)
+        except ZipError as exc:
+            raise ZipError(f"create zip from directory {root}: {exc}") from exc
+        size = out.tell()
+    logger.debug("packed %s: %d files, %d bytes, %s", root, len(valid_files), size, h1)
+    return PackResult(
+        h1=h1,
+        files=report.valid,
+        omitted=[*report.omitted, *listing_omitted],
+        size=size,
+    )
+
+
+def _write_zip(
+    out: IO[bytes],
+    prefix: str,
+    files: Sequence[ModuleFile],
+    on_progress: ProgressCallback | None,
+) -> str:
+    """Write files under prefix as a zip to out; return the zip's h1."""
+    digests: list[tuple[str, str]] = []
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for f in files:
+            name = prefix + f.path
+            declared = f.lstat().size
+            entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.file_size = declared
+            digest = hashlib.sha256()
+            written = 0
+            try:
+                with f.open() as source, archive.open(entry, "w") as sink:
+                    while chunk := source.read(CHUNK_SIZE):
+                        written += len(chunk)
+                        if written > declared:
+                            raise ZipError(
+                                f"file {_go_quote(f.path)} is larger than declared size"
+                            )
+                        digest.update(chunk)
+                        sink.write(chunk)
+                        if on_progress is not None:
+                            on_progress(len(chunk))
+            except OSError as exc:
+                raise ZipError(f"cannot read {f.path}: {exc}") from exc
+            # Go leaves the attributes empty; zipfile fills in 0o600 on open.
+            entry.external_attr = 0
+            digests.append((name, digest.hexdigest()))
+    h1: str = summary_hash(digests)
+    return h1
+
+
+# ---------------------------------------------------------------------------
+# Checking and extracting zips
+
+
+def check_zip(
+    module_version: ModuleVersion,
+    zip_path: str | os.PathLike[str],
+    *,
+    read_contents: bool = True,
+) -> CheckedFiles:
+    """Check a module zip: its size, its entry names and, by default, its bytes.
+
+    With read_contents, every entry is decompressed (nothing is written) to
+    count its real bytes against the declared size and the limits and to
+    check its CRC; the report then carries the zip's ``h1:`` when all is well.
+
+    Raises:
+        ZipError: the module path or version is not valid, or the file is not
+            a zip that can be read.
+    """
+    _check_module_version(module_version)
+    with _open_zip(zip_path) as opened:
+        if isinstance(opened, CheckedFiles):
+            return opened
+        report = _check_zip_entries(module_version, opened)
+        if read_contents and report.error() is None:
+            _read_contents(opened, report, zip_path)
+        return report
+
+
+def unzip(
+    dir: str | os.PathLike[str],
+    module_version: ModuleVersion,
+    zip_path: str | os.PathLike[str],
+) -> CheckedFiles:
+    """Extract a module zip into dir, after checking all of it.
+
+    Every rule, and every entry's real bytes, are checked before anything is
+    written. dir is created if needed and must be empty.
+
+    Raises:
+        ZipError: the zip breaks a rule or cannot be read, or dir is not empty
+            or cannot be written.
+    """
+    target = os.fspath(dir)
+    zip_name = os.fspath(zip_path)
+    try:
+        if os.path.isdir(target) and os.listdir(target):
+            raise ZipError(f"target directory {target} exists and is not empty")
+        report = check_zip(module_version, zip_path)
+        report.raise_for_problems()
+        _extract(target, _prefix(module_version), zip_path)
+    except ZipError as exc:
+        raise ZipError(f"unzip {zip_name}: {exc}") from exc
+    except OSError as exc:
+        raise ZipError(f"unzip {zip_name}: {exc}") from exc
+    return report
+
+
+@contextmanager
+def _open_zip(
+    zip_path: str | os.PathLike[str],
+) -> Iterator[zipfile.ZipFile | CheckedFiles]:
+    """Open a zip for checking, or give a report when it is too large to open."""
+    path = os.fspath(zip_path)
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise ZipError(f"cannot read {path}: {exc}") from exc
+    if size > MAX_ZIP_FILE:
+        yield CheckedFiles(
+            size_error=(
+                f"module zip file is too large ({size} bytes; "
+                f"limit is {MAX_ZIP_FILE} bytes)"
+            )
+        )
+        return
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise ZipError(f"{path}: not a valid zip file ({exc})") from exc
+    except (OSError, NotImplementedError) as exc:
+        raise ZipError(f"cannot read {path}: {exc}") from exc
+    with archive:
+        yield archive
+
+
+def _check_zip_entries(
+    module_version: ModuleVersion, archive: zipfile.ZipFile
+) -> CheckedFiles:
+    """Check entry names and declared sizes, without reading any content."""
+    report = CheckedFiles()
+    prefix = _prefix(module_version)
+    collisions = _CollisionChecker()
+    total = 0
+    for info in archive.infolist():
+        entry = zip_entry_name(info)
+
+        def refuse(reason: str, entry: str = entry) -> None:
+            report.invalid.append(FileProblem(entry, reason))
+
+        if not entry.startswith(prefix):
+            refuse(f"path does not have prefix {_go_quote(prefix)}")
+            continue
+        name = entry[len(prefix) :]
+        if not name:
+            continue
+        is_dir = name.endswith("/")
+        if is_dir:
+            name = name[:-1]
+        if _clean(name) != name:
+            refuse(NOT_CLEAN)
+            continue
+        try:
+            module.check_file_path(name)
+        except InvalidModuleError as exc:
+            refuse(str(exc))
+            continue
+        collision = collisions.check(name, is_dir=is_dir)
+        if collision is not None:
+            refuse(collision)
+            continue
+        if is_dir:
+            continue
+        _, base = _split(name)
+        if _equal_fold(base, "go.mod"):
+            if base != name:
+                refuse(GO_MOD_NOT_ROOT)
+                continue
+            if name != "go.mod":
+                refuse(GO_MOD_CASE)
+                continue
+        size = info.file_size
+        if 0 <= size <= MAX_ZIP_FILE - total:
+            total += size
+        elif report.size_error is None:
+            report.size_error = CONTENTS_TOO_LARGE
+        if name == "go.mod" and size > MAX_GO_MOD:
+            refuse(GO_MOD_TOO_LARGE)
+            continue
+        if name == "LICENSE" and size > MAX_LICENSE:
+            refuse(LICENSE_TOO_LARGE)
+            continue
+        report.valid.append(ValidFile(name=name, source=entry, size=size))
+    return report
+
+
+def _read_contents(
+    archive: zipfile.ZipFile, report: CheckedFiles, zip_path: str | os.PathLike[str]
+) -> None:
+    """Decompress every entry, counting real bytes; record problems and the h1."""
+    where = os.fspath(zip_path)
+    try:
+        layout_problem = _layout_problem(archive)
+    except (OSError, struct.error) as exc:
+        raise ZipError(f"cannot read {where}: {exc}") from exc
+    if layout_problem is not None:
+        raise ZipError(f"{where}: not a valid zip file ({layout_problem})")
+
+    digests: list[tuple[str, str]] = []
+    total = 0
+    for info in archive.infolist():
+        entry = zip_entry_name(info)
+        # Directory entries are not counted by the name checks, so the limit
+        # on the whole also bounds the work spent on them here.
+        limit = min(info.file_size, MAX_ZIP_FILE - total)
+        try:
+            digest, real_size = _digest_entry(archive, info, limit)
+        except _TooLargeError:
+            if limit < info.file_size:
+                report.size_error = CONTENTS_TOO_LARGE
+            else:
+                report.invalid.append(FileProblem(entry, LARGER_THAN_DECLARED))
+            return
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+            raise ZipError(f"{where}: not a valid zip file ({entry}: {exc})") from exc
+        except (OSError, NotImplementedError) as exc:
+            raise ZipError(f"cannot read {where}: {exc}") from exc
+        if real_size != info.file_size:
+            report.invalid.append(
+                FileProblem(entry, f"{SIZE_MISMATCH} ({real_size} bytes read)")
+            )
+            return
+        total += real_size
+        digests.append((entry, digest))
+    report.h1 = summary_hash(digests)
+
+
+class _TooLargeError(Exception):
+    """An entry decompressed to more bytes than it was allowed."""
+
+
+def _digest_entry(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
+) -> tuple[str, int]:
+    """Return (hex SHA-256, real size) of an entry, reading at most limit bytes."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise NotImplementedError(
+            f"{zip_entry_name(info)}: unsupported compression method "
+            f"{info.compress_type}"
+        )
+    digest = hashlib.sha256()
+    real = 0
+    for chunk in _entry_chunks(archive, info):
+        real += len(chunk)
+        if real > limit:
+            raise _TooLargeError
+        digest.update(chunk)
+    return digest.hexdigest(), real
+
+
+def _entry_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    # zipfile stops at the declared size and then checks the CRC, so a size
+    # that lies low shows up as a CRC error; one that lies high as a short read.
+    with archive.open(info) as stream:
+        while chunk := stream.read(CHUNK_SIZE):
+            yield chunk
+
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_MAGIC = b"PK\x03\x04"
+
+
+def _layout_problem(archive: zipfile.ZipFile) -> str | None:
+    """Find entries whose data overlap, or a local header that is missing."""
+    # Entries sharing bytes are how small zips expand to huge sizes; a real
+    # module zip never needs them.
+    fp = archive.fp
+    if fp is None:
+        return "zip is closed"
+    spans: list[tuple[int, int, str]] = []
+    for info in archive.infolist():
+        if info.header_offset < 0:
+            return f"{zip_entry_name(info)}: local header before the start of the file"
+        fp.seek(info.header_offset)
+        header = fp.read(_LOCAL_HEADER.size)
+        if len(header) != _LOCAL_HEADER.size:
+            return f"{zip_entry_name(info)}: truncated local header"
+        fields = _LOCAL_HEADER.unpack(header)
+        if fields[0] != _LOCAL_MAGIC:
+            return f"{zip_entry_name(info)}: bad local header"
+        name_len, extra_len = fields[10], fields[11]
+        start = info.header_offset
+        end = start + _LOCAL_HEADER.size + name_len + extra_len + info.compress_size
+        spans.append((start, end, zip_entry_name(info)))
+    spans.sort()
+    central_start = getattr(archive, "start_dir", None)
+    for (_, end, name), (next_start, _, _) in itertools.pairwise(spans):
+        if end > next_start:
+            return f"{name}: entry overlaps the next one"
+    if spans and isinstance(central_start, int) and spans[-1][1] > central_start:
+        return f"{spans[-1][2]}: entry overlaps the central directory"
+    return None
+
+
+def _extract(target: str, prefix: str, zip_path: str | os.PathLike[str]) -> None:
+    """Write the files of a checked zip under target, still counting bytes."""
+    os.makedirs(target, exist_ok=True)
+    with zipfile.ZipFile(zip_path) as archive:
+        for info in archive.infolist():
+            name = zip_entry_name(info)[len(prefix) :]
+            if not name or name.endswith("/"):
+                continue
+            dst = os.path.join(target, *name.split("/"))
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+            written = 0
+            with os.fdopen(fd, "wb") as sink:
+                # The zip was read and found sound already; counting again
+                # guards against it changing on disk since then.
+                for chunk in _entry_chunks(archive, info):
+                    written += len(chunk)
+                    if written > info.file_size:
+                        raise ZipError(
+                            f"uncompressed size of file {zip_entry_name(info)} is "
+                            f"larger than declared size ({info.file_size} bytes)"
+                        )
+                    sink.write(chunk)
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+
+def _check_module_version(mv: ModuleVersion) -> None:
+    """Check the version is canonical and belongs with the path; raise ZipError."""
+    canonical = module.canonical_version(mv.version)
+    if canonical != mv.version:
+        raise ZipError(
+            f"version {_go_quote(mv.version)} is not canonical "
+            f"(should be {_go_quote(canonical)})"
+        )
+    try:
+        module.check(mv.path, mv.version)
+    except InvalidModuleError as exc:
+        raise ZipError(str(exc)) from exc
+
+
+def _prefix(mv: ModuleVersion) -> str:
+    return f"{mv.path}@{mv.version}/"
+
+
+def _split(p: str) -> tuple[str, str]:
+    """Split a slash path after its last slash, as Go's path.Split does."""
+    i = p.rfind("/")
+    return p[: i + 1], p[i + 1 :]
+
+
+def _clean(p: str) -> str:
+    """Clean a slash path as Go's path.Clean does."""
+    if not p:
+        return "."
+    cleaned = posixpath.normpath(p)
+    # normpath keeps a leading "//", Go's Clean does not.
+    if cleaned.startswith("//"):
+        cleaned = "/" + cleaned.lstrip("/")
+    return cleaned
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    """Return the smallest character of c's simple case-folding orbit."""
+    orbit = {c}
+    todo = [c]
+    while todo:
+        x = todo.pop()
+        for y in (x.lower(), x.upper(), x.title()):
+            if len(y) == 1 and y not in orbit:
+                orbit.add(y)
+                todo.append(y)
+    smallest = min(orbit)
+    return smallest.lower() if "A" <= smallest <= "Z" else smallest
+
+
+def _str_to_fold(s: str) -> str:
+    """Map s so that two strings are equal under Go's EqualFold iff they map equal."""
+    if s.isascii() and not any("A" <= c <= "Z" for c in s):
+        return s
+    return "".join(_fold_char(c) for c in s)
+
+
+def _equal_fold(a: str, b: str) -> bool:
+    return _str_to_fold(a) == _str_to_fold(b)
+
+
+class _CollisionChecker:
+    """Finds paths equal under case folding, and paths both file and directory."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[str, bool]] = {}
+
+    def check(self, p: str, *, is_dir: bool) -> str | None:
+        """Record p; return the reason it collides with an earlier path, if any."""
+        while True:
+            fold = _str_to_fold(p)
+            other = self._seen.get(fold)
+            if other is None:
+                self._seen[fold] = (p, is_dir)
+            else:
+                other_path, other_is_dir = other
+                if p != other_path:
+                    return (
+                        "case-insensitive file name collision: "
+                        f"{_go_quote(other_path)} and {_go_quote(p)}"
+                    )
+                if is_dir != other_is_dir:
+                    return f"entry {_go_quote(p)} is both a file and a directory"
+                if not is_dir:
+                    return f"multiple entries for file {_go_quote(p)}"
+                # A directory seen again is fine: every file records its
+                # parents, so shared parents come up many times.
+            parent = posixpath.dirname(p)
+            if parent in ("", "."):
+                return None
+            p, is_dir = parent, True
+
+
+_GO_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+    "\\": "\\\\",
+    '"': '\\"',
+}
+
+
+def _go_quote(s: str) -> str:
+    """Quote s the way Go's %q does, so messages read as the go command's."""
+    out = []
+    for c in s:
+        n = ord(c)
+        if c in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[c])
+        elif c.isprintable():
+            out.append(c)
+        elif 0xDC80 <= n <= 0xDCFF:
+            # A byte that was not UTF-8, carried by surrogateescape.
+            out.append(f"\\x{n - 0xDC00:02x}")
+        elif n < 0x80:
+            out.append(f"\\x{n:02x}")
+        elif n < 0x10000:
+            out.append(f"\\u{n:04x}")
+        else:
+            out.append(f"\\U{n:08x}")
+    return '"' + "".join(out) + '"'

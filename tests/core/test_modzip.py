@@ -1,0 +1,698 @@
+"""Tests of module zips against golang.org/x/mod/zip's own test data, and more.
+
+Each case of ``zip/testdata/<folder>/*.txt`` runs as the reference's test of the
+same folder does; the data is read where it lies, never copied.
+"""
+
+import io
+import os
+import re
+import shutil
+import stat
+import struct
+import subprocess
+import tempfile
+import warnings
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from gomodpub.core import modzip
+from gomodpub.core.dirhash import hash_files, hash_zip
+from gomodpub.core.errors import ZipError
+from gomodpub.core.module import ModuleVersion
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import txtar
+from tests.helpers.conformance import PROJECT_ROOT, ZIP_TESTDATA
+
+EMPTY_HASH = "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+M = ModuleVersion("example.com/m", "v1.0.0")
+PREFIX = "example.com/m@v1.0.0/"
+
+
+def cases(folder: str) -> list[Path]:
+    """Return the reference's test files of one folder, for parametrize."""
+    return sorted((ZIP_TESTDATA / folder).glob("*.txt"))
+
+
+def case_ids(paths: list[Path]) -> list[str]:
+    return [p.stem for p in paths]
+
+
+def split_want(arc: txtar.Txtar) -> tuple[str, list[txtar.TxtarFile]]:
+    """Return the ``want`` file's text and the other files."""
+    want = next(f.data.decode() for f in arc.files if f.name == "want")
+    return want, [f for f in arc.files if f.name != "want"]
+
+
+def write_tree(root: Path, files: list[txtar.TxtarFile]) -> None:
+    for f in files:
+        path = root / f.name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(f.data)
+
+
+def write_zip(path: Path, entries: list[tuple[str, bytes]]) -> None:
+    """Write a zip as Go's zip.Writer.Create would: deflated, in the given order."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # duplicate names are the point
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in entries:
+                archive.writestr(name, data)
+
+
+def hash_dir(root: Path, prefix: str) -> str:
+    """Return the h1 of a folder's files named prefix + path, as dirhash.HashDir."""
+    names = {
+        prefix + p.relative_to(root).as_posix(): p
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+    return hash_files(names, lambda name: names[name].open("rb"))
+
+
+def module_of(params: dict[str, str]) -> ModuleVersion:
+    return ModuleVersion(params["path"], params["version"])
+
+
+# ---------------------------------------------------------------------------
+# Conformance: the reference's test data
+
+
+@pytest.mark.parametrize(
+    "case", cases("check_files"), ids=case_ids(cases("check_files"))
+)
+def test_check_files(case: Path) -> None:
+    want, files = split_want(txtar.read(case))
+
+    report = modzip.check_files(modzip.DataFile(f.name, f.data) for f in files)
+
+    assert report.format() == want
+    err = report.error()
+    assert (str(err) if err else "") == "\n".join(str(p) for p in report.invalid)
+
+
+@pytest.mark.parametrize("case", cases("check_dir"), ids=case_ids(cases("check_dir")))
+def test_check_dir(case: Path, tmp_path: Path) -> None:
+    want, files = split_want(txtar.read(case))
+    write_tree(tmp_path, files)
+
+    report = modzip.check_dir(tmp_path)
+
+    assert report.format().replace(str(tmp_path), "$work") == want
+    err = report.error()
+    assert (str(err) if err else "") == "\n".join(str(p) for p in report.invalid)
+
+
+@pytest.mark.parametrize("case", cases("check_zip"), ids=case_ids(cases("check_zip")))
+def test_check_zip(case: Path, tmp_path: Path) -> None:
+    arc = txtar.read(case)
+    want, files = split_want(arc)
+    zip_path = tmp_path / "m.zip"
+    write_zip(zip_path, [(f.name, f.data) for f in files])
+
+    report = modzip.check_zip(module_of(arc.params()), zip_path)
+
+    assert report.format() == want
+    err = report.error()
+    assert (str(err) if err else "") == "\n".join(str(p) for p in report.invalid)
+
+
+@pytest.mark.parametrize("case", cases("create"), ids=case_ids(cases("create")))
+def test_create(case: Path) -> None:
+    arc = txtar.read(case)
+    params = arc.params()
+    files = [modzip.DataFile(f.name, f.data) for f in arc.files]
+    out = io.BytesIO()
+
+    if "wantErr" in params:
+        with pytest.raises(ZipError, match=_literal(params["wantErr"])):
+            modzip.create(out, module_of(params), files)
+        return
+    h1 = modzip.create(out, module_of(params), files)
+
+    assert h1 == params["hash"]
+    assert _hash_zip_bytes(out.getvalue()) == params["hash"]
+
+
+@pytest.mark.parametrize(
+    "case", cases("create_from_dir"), ids=case_ids(cases("create_from_dir"))
+)
+def test_create_from_dir(case: Path, tmp_path: Path) -> None:
+    arc = txtar.read(case)
+    params = arc.params()
+    src = tmp_path / "src"
+    src.mkdir()
+    write_tree(src, arc.files)
+    out = io.BytesIO()
+
+    if "wantErr" in params:
+        with pytest.raises(ZipError, match=_literal(params["wantErr"])):
+            modzip.create_from_dir(out, module_of(params), src)
+        return
+    h1 = modzip.create_from_dir(out, module_of(params), src)
+
+    assert h1 == params["hash"]
+    assert _hash_zip_bytes(out.getvalue()) == params["hash"]
+
+
+@pytest.mark.parametrize(
+    "case", cases("create_from_dir"), ids=case_ids(cases("create_from_dir"))
+)
+def test_pack_dir(case: Path, tmp_path: Path) -> None:
+    arc = txtar.read(case)
+    params = arc.params()
+    src = tmp_path / "src"
+    src.mkdir()
+    write_tree(src, arc.files)
+    zip_path = tmp_path / "m.zip"
+
+    if "wantErr" in params:
+        with pytest.raises(ZipError, match=_literal(params["wantErr"])):
+            modzip.pack_dir(src, module_of(params), zip_path)
+        return
+    result = modzip.pack_dir(src, module_of(params), zip_path)
+
+    assert result.h1 == params["hash"]
+    assert hash_zip(zip_path) == params["hash"]
+    assert result.size == zip_path.stat().st_size
+    assert modzip.check_zip(module_of(params), zip_path).h1 == params["hash"]
+
+
+@pytest.mark.parametrize("case", cases("unzip"), ids=case_ids(cases("unzip")))
+def test_unzip(case: Path, tmp_path: Path) -> None:
+    arc = txtar.read(case)
+    params = arc.params()
+    zip_path = tmp_path / "m.zip"
+    write_zip(zip_path, [(f.name, f.data) for f in arc.files])
+    out = tmp_path / "out"
+
+    if "wantErr" in params:
+        with pytest.raises(ZipError, match=_literal(params["wantErr"])):
+            modzip.unzip(out, module_of(params), zip_path)
+        assert not out.exists()
+        return
+    modzip.unzip(out, module_of(params), zip_path)
+
+    prefix = f"{params['path']}@{params['version']}/"
+    assert hash_dir(out, prefix) == params["hash"]
+
+
+def _literal(text: str) -> str:
+    return re.escape(text)
+
+
+def _hash_zip_bytes(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = {i.filename: i for i in archive.infolist()}
+        return hash_files(infos, lambda name: archive.open(infos[name]))
+
+
+# ---------------------------------------------------------------------------
+# Folders: what the reference's special cases check
+
+
+def test_create_from_dir_ignores_empty_dir(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+
+    assert modzip.create_from_dir(io.BytesIO(), M, tmp_path) == EMPTY_HASH
+
+
+def test_create_from_dir_omits_symlink(tmp_path: Path) -> None:
+    (tmp_path / "link").symlink_to(tmp_path)
+    (tmp_path / "file-link").symlink_to(tmp_path / "nowhere")
+
+    report = modzip.check_dir(tmp_path)
+
+    assert modzip.create_from_dir(io.BytesIO(), M, tmp_path) == EMPTY_HASH
+    assert [(Path(p.path).name, p.reason) for p in report.omitted] == [
+        ("file-link", modzip.NOT_REGULAR),
+        ("link", modzip.NOT_REGULAR),
+    ]
+
+
+def test_create_from_dir_of_a_vendor_folder(tmp_path: Path) -> None:
+    vendor = tmp_path / "vendor"
+    vendor.mkdir()
+    (vendor / "go.mod").write_bytes(b"module example.com/m\n\ngo 1.13\n")
+
+    h1 = modzip.create_from_dir(io.BytesIO(), M, vendor)
+
+    assert h1 == "h1:XduFAgX/GaspZa8Jv4pfzoGEzNaU/r88PiCunijw5ok="
+
+
+def test_pack_dir_reports_progress_and_omissions(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_bytes(b"module example.com/m\n")
+    (tmp_path / "a.go").write_bytes(b"package a\n" * 1000)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_bytes(b"ref\n")
+    seen: list[int] = []
+
+    result = modzip.pack_dir(tmp_path, M, tmp_path / "out.zip", on_progress=seen.append)
+
+    assert [f.name for f in result.files] == ["a.go", "go.mod"]
+    assert [(p.path, p.reason) for p in result.omitted] == [(".git", modzip.VCS_DIR)]
+    assert sum(seen) == 10000 + len(b"module example.com/m\n")
+
+
+def test_pack_dir_entries_are_like_gos(tmp_path: Path) -> None:
+    (tmp_path / "a.go").write_bytes(b"package a\n")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "b.go").write_bytes(b"package b\n")
+
+    modzip.pack_dir(tmp_path, M, tmp_path.parent / "out.zip")
+
+    with zipfile.ZipFile(tmp_path.parent / "out.zip") as archive:
+        infos = archive.infolist()
+    # filepath.Walk order: a folder's entries sorted by name, depth first.
+    assert [i.filename for i in infos] == [PREFIX + "a/b.go", PREFIX + "a.go"]
+    for info in infos:
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+        assert (info._raw_time, info.date_time[:3]) == (0, (1980, 0, 0))  # type: ignore[attr-defined]
+        assert info.external_attr == 0
+
+
+# ---------------------------------------------------------------------------
+# Lists of files: the reference's size limits
+
+
+@dataclass(frozen=True)
+class SizedFile:
+    """A file that claims a size, with content of zeros or the given bytes."""
+
+    path: str
+    size: int
+    data: bytes | None = None
+
+    def lstat(self) -> modzip.FileInfo:
+        return modzip.FileInfo(mode=stat.S_IFREG | 0o644, size=self.size)
+
+    def open(self) -> io.BytesIO:
+        return io.BytesIO(self.data if self.data is not None else bytes(self.size))
+
+
+@pytest.mark.parametrize(
+    ("files", "want"),
+    [
+        ([SizedFile("large.go", modzip.MAX_ZIP_FILE)], None),
+        (
+            [SizedFile("large.go", modzip.MAX_ZIP_FILE + 1)],
+            "module source tree too large",
+        ),
+        (
+            [
+                SizedFile("small.go", 10),
+                SizedFile("large.go", modzip.MAX_ZIP_FILE - 10),
+            ],
+            None,
+        ),
+        (
+            [SizedFile("small.go", 10), SizedFile("large.go", modzip.MAX_ZIP_FILE - 9)],
+            "module source tree too large",
+        ),
+        ([SizedFile("go.mod", modzip.MAX_GO_MOD)], None),
+        ([SizedFile("go.mod", modzip.MAX_GO_MOD + 1)], "go.mod file too large"),
+        ([SizedFile("LICENSE", modzip.MAX_LICENSE)], None),
+        ([SizedFile("LICENSE", modzip.MAX_LICENSE + 1)], "LICENSE file too large"),
+        ([SizedFile("neg.go", -(1 << 63))], "module source tree too large"),
+    ],
+    ids=[
+        "one_large",
+        "one_too_large",
+        "total_large",
+        "total_too_large",
+        "large_gomod",
+        "too_large_gomod",
+        "large_license",
+        "too_large_license",
+        "negative",
+    ],
+)
+def test_check_files_size_limits(files: list[SizedFile], want: str | None) -> None:
+    err = modzip.check_files(files).error()
+
+    if want is None:
+        assert err is None
+    else:
+        assert err is not None and want in str(err)
+
+
+def test_create_refuses_a_file_larger_than_it_said() -> None:
+    lie = SizedFile("lie.go", 1, b"package large")
+
+    with pytest.raises(ZipError, match="larger than declared size"):
+        modzip.create(io.BytesIO(), M, [lie])
+
+
+def test_check_files_sees_the_go_line_of_the_root_go_mod() -> None:
+    def report(go_line: bytes) -> list[str]:
+        files = [
+            modzip.DataFile("go.mod", b"module example.com/m\n" + go_line),
+            modzip.DataFile("vendor/modules.txt", b""),
+            modzip.DataFile("pkg/vendor/v.go", b""),
+        ]
+        return [f.name for f in modzip.check_files(files).valid]
+
+    assert report(b"go 1.23\n") == ["go.mod", "vendor/modules.txt"]
+    assert report(b"go 1.24\n") == ["go.mod", "pkg/vendor/v.go"]
+    assert report(b"go 1.24rc1 // pre-release\n") == ["go.mod", "pkg/vendor/v.go"]
+    assert report(b"go 1.25.3\n") == ["go.mod", "pkg/vendor/v.go"]
+    # A repeated or malformed go line fails Go's parse: the old rules apply.
+    assert report(b"go 1.24\ngo 1.24\n") == ["go.mod", "vendor/modules.txt"]
+    assert report(b"go one\n") == ["go.mod", "vendor/modules.txt"]
+
+
+# ---------------------------------------------------------------------------
+# Hostile zips
+
+
+def _zip_bytes(entries: list[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in entries:
+                archive.writestr(name, data)
+    return buf.getvalue()
+
+
+def _set_sizes(data: bytes, real: int, fake: int) -> bytes:
+    """Replace an entry's uncompressed size in its local and central headers."""
+    old, new = struct.pack("<I", real), struct.pack("<I", fake)
+    assert data.count(old) == 2
+    return data.replace(old, new)
+
+
+def _assert_refused(tmp_path: Path, data: bytes, match: str) -> None:
+    zip_path = tmp_path / "hostile.zip"
+    zip_path.write_bytes(data)
+    out = tmp_path / "out"
+    with pytest.raises(ZipError, match=match):
+        modzip.check_zip(M, zip_path).raise_for_problems()
+    with pytest.raises(ZipError, match=match):
+        modzip.unzip(out, M, zip_path)
+    # Nothing was extracted before the zip was refused.
+    assert not out.exists()
+
+
+def test_zip_bomb_declaring_a_small_size(tmp_path: Path) -> None:
+    data = _set_sizes(_zip_bytes([(PREFIX + "go.mod", bytes(0x0BAD))]), 0x0BAD, 0xAC)
+
+    _assert_refused(tmp_path, data, "not a valid zip file")
+
+
+def test_zip_declaring_a_larger_size_than_it_holds(tmp_path: Path) -> None:
+    data = _set_sizes(_zip_bytes([(PREFIX + "a.go", bytes(0x0BAD))]), 0x0BAD, 0x0BAE)
+
+    _assert_refused(tmp_path, data, "does not match its declared size")
+
+
+def test_zip_bomb_declaring_a_huge_size(tmp_path: Path) -> None:
+    real = 0x0BAD
+    fake = modzip.MAX_ZIP_FILE + 1
+    data = _set_sizes(_zip_bytes([(PREFIX + "a.go", bytes(real))]), real, fake)
+
+    _assert_refused(tmp_path, data, "total uncompressed size of module contents")
+
+
+def test_zip_bomb_of_overlapping_entries(tmp_path: Path) -> None:
+    # Two central directory records pointing at one local header: the same
+    # compressed bytes would be inflated twice under two names.
+    one = _zip_bytes([(PREFIX + "a.go", bytes(1000)), (PREFIX + "b.go", bytes(1000))])
+    with zipfile.ZipFile(io.BytesIO(one)) as archive:
+        second = archive.getinfo(PREFIX + "b.go").header_offset
+    central = one.rindex(b"PK\x01\x02")
+    offset_at = central + 42
+    patched = one[:offset_at] + struct.pack("<I", 0) + one[offset_at + 4 :]
+    assert struct.unpack_from("<I", one, offset_at)[0] == second
+
+    _assert_refused(tmp_path, patched, "not a valid zip file")
+
+
+def test_zip_with_dot_dot_names(tmp_path: Path) -> None:
+    data = _zip_bytes([(PREFIX + "../evil.go", b"x"), ("../evil.go", b"x")])
+
+    _assert_refused(tmp_path, data, "invalid path element")
+    report = modzip.check_zip(M, tmp_path / "hostile.zip")
+    assert [p.reason for p in report.invalid] == [
+        'malformed file path "../evil.go": invalid path element ".."',
+        f'path does not have prefix "{PREFIX}"',
+    ]
+    assert not (tmp_path / "evil.go").exists()
+
+
+def test_zip_with_absolute_names(tmp_path: Path) -> None:
+    data = _zip_bytes([("/" + PREFIX + "a.go", b"x"), (PREFIX + "/etc/passwd", b"x")])
+
+    _assert_refused(tmp_path, data, "path does not have prefix")
+    report = modzip.check_zip(M, tmp_path / "hostile.zip")
+    assert [p.reason for p in report.invalid] == [
+        f'path does not have prefix "{PREFIX}"',
+        'malformed file path "/etc/passwd": empty path element',
+    ]
+
+
+def test_zip_with_duplicate_entries(tmp_path: Path) -> None:
+    data = _zip_bytes([(PREFIX + "a.go", b"one"), (PREFIX + "a.go", b"two")])
+
+    _assert_refused(tmp_path, data, 'multiple entries for file "a.go"')
+
+
+def test_zip_with_case_colliding_names(tmp_path: Path) -> None:
+    data = _zip_bytes([(PREFIX + "a/b.go", b""), (PREFIX + "A/c.go", b"")])
+
+    _assert_refused(tmp_path, data, 'case-insensitive file name collision: "a" and "A"')
+
+
+def test_zip_with_a_name_cut_by_a_nul(tmp_path: Path) -> None:
+    # zipfile cuts names at NUL; the checks must see the whole name, as Go does.
+    data = _zip_bytes([(PREFIX + "a.go", b"x")])
+    name = (PREFIX + "a.go").encode()
+    data = data.replace(name, (PREFIX + "a\0go").encode())
+
+    _assert_refused(tmp_path, data, "malformed file path")
+
+
+def test_zip_with_an_oversized_go_mod(tmp_path: Path) -> None:
+    data = _zip_bytes([(PREFIX + "go.mod", bytes(modzip.MAX_GO_MOD + 1))])
+
+    _assert_refused(tmp_path, data, "go.mod file too large")
+
+
+def test_zip_that_is_too_large(tmp_path: Path) -> None:
+    zip_path = tmp_path / "big.zip"
+    with zip_path.open("wb") as f:
+        f.truncate(modzip.MAX_ZIP_FILE + 1)
+
+    report = modzip.check_zip(M, zip_path)
+
+    assert report.size_error is not None
+    assert "module zip file is too large" in report.size_error
+    with pytest.raises(ZipError, match="module zip file is too large"):
+        modzip.unzip(tmp_path / "out", M, zip_path)
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"not a zip", b"PK\x05\x06" + bytes(10), b"PK\x03\x04" + bytes(100)]
+)
+def test_broken_zips(tmp_path: Path, data: bytes) -> None:
+    _assert_refused(tmp_path, data, "not a valid zip file")
+
+
+def test_unzip_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    zip_path = tmp_path / "m.zip"
+    zip_path.write_bytes(_zip_bytes([(PREFIX + "a.go", b"package a\n")]))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x").write_bytes(b"")
+
+    with pytest.raises(ZipError, match="exists and is not empty"):
+        modzip.unzip(out, M, zip_path)
+
+
+def test_check_zip_reads_the_h1_of_a_good_zip(tmp_path: Path) -> None:
+    zip_path = tmp_path / "m.zip"
+    zip_path.write_bytes(_zip_bytes([(PREFIX + "go.mod", b"module example.com/m\n")]))
+
+    report = modzip.check_zip(M, zip_path)
+
+    assert report.error() is None
+    assert report.h1 == hash_zip(zip_path)
+    assert report.size_total == len(b"module example.com/m\n")
+
+
+_SEED_ZIP = _zip_bytes(
+    [
+        (PREFIX + "go.mod", b"module example.com/m\n\ngo 1.21\n"),
+        (PREFIX + "a.go", b"package a\n\nfunc A() int { return 1 }\n" * 20),
+        (PREFIX + "b/", b""),
+        (PREFIX + "b/b.go", bytes(300)),
+    ]
+)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, len(_SEED_ZIP) - 1), st.integers(0, 255)),
+        max_size=8,
+    ),
+    cut=st.integers(0, len(_SEED_ZIP)),
+    junk=st.binary(max_size=64),
+)
+def test_check_zip_on_mutated_zips_gives_a_report_or_a_zip_error(
+    tmp_path: Path, edits: list[tuple[int, int]], cut: int, junk: bytes
+) -> None:
+    data = bytearray(_SEED_ZIP)
+    for at, value in edits:
+        data[at] = value
+    zip_path = tmp_path / "fuzz.zip"
+    zip_path.write_bytes(bytes(data[:cut]) + junk + bytes(data[cut:]))
+
+    try:
+        report = modzip.check_zip(M, zip_path)
+    except ZipError:
+        return
+    assert isinstance(report, modzip.CheckedFiles)
+    if report.error() is None:
+        assert report.h1 is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(garbage=st.binary(max_size=512))
+def test_check_zip_on_garbage_gives_a_zip_error(garbage: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        zip_path = Path(tmp) / "garbage.zip"
+        zip_path.write_bytes(garbage)
+        try:
+            report = modzip.check_zip(M, zip_path)
+        except ZipError:
+            return
+    assert isinstance(report, modzip.CheckedFiles)
+
+
+# ---------------------------------------------------------------------------
+# Round trip: pack a folder, unzip it, get the same files back
+
+_ELEMENT = st.text(alphabet="abcxyz0123_-", min_size=1, max_size=8)
+_PATHS = st.lists(_ELEMENT, min_size=1, max_size=3).map("/".join)
+
+
+def _no_file_dir_clash(tree: dict[str, bytes]) -> bool:
+    dirs = {p.rsplit("/", 1)[0] + "/" for p in tree if "/" in p}
+    return not any(
+        p + "/" in dirs or any(d.startswith(p + "/") for d in dirs) for p in tree
+    )
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    tree=st.dictionaries(_PATHS, st.binary(max_size=2000), max_size=12).filter(
+        _no_file_dir_clash
+    )
+)
+def test_pack_then_unzip_gives_back_the_same_files(
+    tmp_path: Path, tree: dict[str, bytes]
+) -> None:
+    work = tmp_path / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    src, out = work / "src", work / "out"
+    src.mkdir(parents=True)
+    for name, data in tree.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_bytes(data)
+
+    result = modzip.pack_dir(src, M, work / "m.zip")
+    modzip.unzip(out, M, work / "m.zip")
+
+    got = {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file()
+    }
+    assert got == tree
+    assert result.h1 == hash_zip(work / "m.zip") == hash_dir(out, PREFIX)
+    assert sorted(f.name for f in result.files) == sorted(tree)
+
+
+# ---------------------------------------------------------------------------
+# The reference packer itself (slow: builds it with the Go toolchain)
+
+GO = PROJECT_ROOT / ".venv" / "bin" / "go"
+BUILD_SH = PROJECT_ROOT.parent / "shared" / "tools" / "gozipref" / "build.sh"
+UUID = Path("/usr/share/gocode/src/github.com/google/uuid")
+
+
+@pytest.fixture(scope="module")
+def gozipref(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not GO.exists() or not BUILD_SH.exists():
+        pytest.skip("the Go toolchain or the gozipref sources are missing")
+    binary = tmp_path_factory.mktemp("gozipref") / "gozipref"
+    env = {**os.environ, "GO": str(GO)}
+    subprocess.run(["bash", str(BUILD_SH), str(binary)], check=True, env=env)
+    return binary
+
+
+def _reference_h1(gozipref: Path, src: Path, mv: ModuleVersion, out: Path) -> str:
+    done = subprocess.run(
+        [str(gozipref), str(src), mv.path, mv.version, str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+@pytest.mark.slow
+def test_pack_dir_agrees_with_gozipref_on_uuid(gozipref: Path, tmp_path: Path) -> None:
+    if not UUID.is_dir():
+        pytest.skip("github.com/google/uuid sources are not installed")
+    mv = ModuleVersion("github.com/google/uuid", "v1.3.0")
+
+    ours = modzip.pack_dir(UUID, mv, tmp_path / "ours.zip")
+
+    assert ours.h1 == _reference_h1(gozipref, UUID, mv, tmp_path / "ref.zip")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("go_line", [b"", b"go 1.23\n", b"go 1.24\n"])
+def test_pack_dir_agrees_with_gozipref_on_a_mixed_tree(
+    gozipref: Path, tmp_path: Path, go_line: bytes
+) -> None:
+    src = tmp_path / "src"
+    layout = {
+        "go.mod": b"module example.com/m\n\n" + go_line,
+        "m.go": b"package m\n",
+        "a/b/c.go": zlib.compress(b"x" * 5000),
+        "a.go": b"package m\n",
+        "vendor/modules.txt": b"# vendored\n",
+        "vendor/example.com/x/x.go": b"package x\n",
+        "pkg/vendor/vendor.go": b"package vendor\n",
+        "pkg/vendor/deep/d.go": b"package deep\n",
+        "sub/go.mod": b"module example.com/m/sub\n",
+        "sub/s.go": b"package sub\n",
+        ".git/HEAD": b"ref: refs/heads/main\n",
+        ".hg_archival.txt": b"repo: x\n",
+        "testdata/Ünïcode.txt": "héllo".encode(),
+        "empty.txt": b"",
+    }
+    for name, data in layout.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_bytes(data)
+    (src / "link.go").symlink_to(src / "m.go")
+
+    ours = modzip.pack_dir(src, M, tmp_path / "ours.zip")
+
+    assert ours.h1 == _reference_h1(gozipref, src, M, tmp_path / "ref.zip")
