@@ -1,0 +1,398 @@
+"""Tests of gomodpub.core.modfile against golang.org/x/mod's modfile test data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gomodpub.core import modfile
+from gomodpub.core.errors import ModFileError
+from tests.helpers.conformance import MODFILE_TESTDATA
+
+# x/mod's own tests expect these to fail Parse (unknown verbs, repeated module
+# lines); they are formatted from their syntax tree alone.
+SYNTAX_ONLY = {
+    "block.in",
+    "block.golden",
+    "comment.in",
+    "comment.golden",
+    "rule1.golden",
+}
+
+
+def _testdata(folder: Path, suffix: str) -> list[Path]:
+    return sorted(folder.glob(f"*{suffix}"))
+
+
+def _format_mod(path: Path) -> bytes:
+    data = path.read_bytes()
+    if path.name in SYNTAX_ONLY:
+        with pytest.raises(ModFileError):
+            modfile.parse(data, path.name)
+        return modfile.parse_syntax(data, path.name).format()
+    return modfile.parse(data, path.name).format()
+
+
+# ---------------------------------------------------------------------------
+# Golden files
+
+
+@pytest.mark.parametrize(
+    "path", _testdata(MODFILE_TESTDATA, ".in"), ids=lambda p: p.name
+)
+def test_in_formats_to_golden(path: Path) -> None:
+    golden = path.with_suffix(".golden").read_bytes()
+
+    assert _format_mod(path) == golden
+
+
+@pytest.mark.parametrize(
+    "path", _testdata(MODFILE_TESTDATA, ".golden"), ids=lambda p: p.name
+)
+def test_golden_formats_to_itself(path: Path) -> None:
+    golden = path.read_bytes()
+
+    assert modfile.parse_syntax(golden, path.name).format() == golden
+    assert _format_mod(path) == golden
+
+
+@pytest.mark.parametrize(
+    "path",
+    _testdata(MODFILE_TESTDATA, ".in") + _testdata(MODFILE_TESTDATA, ".golden"),
+    ids=lambda p: p.name,
+)
+def test_format_is_stable(path: Path) -> None:
+    once = _format_mod(path)
+
+    assert modfile.parse_syntax(once, path.name).format() == once
+
+
+WORK_TESTDATA = MODFILE_TESTDATA / "work"
+
+
+@pytest.mark.parametrize("path", _testdata(WORK_TESTDATA, ".in"), ids=lambda p: p.name)
+def test_work_in_formats_to_golden(path: Path) -> None:
+    golden = path.with_suffix(".golden").read_bytes()
+
+    assert modfile.parse_work(path.read_bytes(), path.name).format() == golden
+
+
+@pytest.mark.parametrize(
+    "path", _testdata(WORK_TESTDATA, ".golden"), ids=lambda p: p.name
+)
+def test_work_golden_formats_to_itself(path: Path) -> None:
+    golden = path.read_bytes()
+
+    assert modfile.parse_work(golden, path.name).format() == golden
+
+
+def test_testdata_is_there() -> None:
+    # An empty glob would make the tests above pass vacuously.
+    assert len(_testdata(MODFILE_TESTDATA, ".in")) >= 8
+    assert len(_testdata(WORK_TESTDATA, ".in")) >= 6
+
+
+# ---------------------------------------------------------------------------
+# Typed data
+
+
+def test_parse_reads_every_directive() -> None:
+    data = b"""// Deprecated: use example.com/new instead.
+module example.com/old
+
+go 1.22.1
+
+toolchain go1.23.4
+
+godebug (
+	default=go1.21
+	panicnil=1
+)
+
+require (
+	example.com/a v1.2.3
+	example.com/b/v2 v2.0.0 // indirect
+	"example.com/c" v1.4 // indirect; keep for now
+)
+
+exclude example.com/a v1.2.2
+
+replace (
+	example.com/a v1.2.3 => ../a
+	example.com/b/v2 => example.com/fork/v2 v2.1.0
+)
+
+// Published with a broken go.sum.
+retract v1.0.0
+
+retract (
+	[v1.1.0, v1.1.9] // too slow
+	v1.0.1
+)
+
+tool example.com/a/cmd/gen
+
+ignore ./node_modules
+"""
+
+    mod = modfile.parse(data)
+
+    assert mod.module is not None
+    assert mod.module.path == "example.com/old"
+    assert mod.module.deprecated == "use example.com/new instead."
+    assert mod.go is not None and mod.go.version == "1.22.1"
+    assert mod.toolchain is not None and mod.toolchain.name == "go1.23.4"
+    assert [(g.key, g.value) for g in mod.godebugs] == [
+        ("default", "go1.21"),
+        ("panicnil", "1"),
+    ]
+    assert [(r.path, r.version, r.indirect) for r in mod.requires] == [
+        ("example.com/a", "v1.2.3", False),
+        ("example.com/b/v2", "v2.0.0", True),
+        ("example.com/c", "v1.4.0", True),
+    ]
+    assert [(e.path, e.version) for e in mod.excludes] == [("example.com/a", "v1.2.2")]
+    assert [
+        (r.old_path, r.old_version, r.new_path, r.new_version) for r in mod.replaces
+    ] == [
+        ("example.com/a", "v1.2.3", "../a", ""),
+        ("example.com/b/v2", "", "example.com/fork/v2", "v2.1.0"),
+    ]
+    assert [(r.low, r.high, r.rationale) for r in mod.retracts] == [
+        ("v1.0.0", "v1.0.0", "Published with a broken go.sum."),
+        ("v1.1.0", "v1.1.9", "too slow"),
+        ("v1.0.1", "v1.0.1", ""),
+    ]
+    assert [t.path for t in mod.tools] == ["example.com/a/cmd/gen"]
+    assert [i.path for i in mod.ignores] == ["./node_modules"]
+
+
+def test_parse_normalizes_tokens_in_the_tree() -> None:
+    mod = modfile.parse(b'module "example.com/m"\nrequire "example.com/a" "v1.2"\n')
+
+    assert mod.format() == b"module example.com/m\n\nrequire example.com/a v1.2.0\n"
+
+
+@pytest.mark.parametrize(
+    ("comments", "deprecated"),
+    [
+        ("", ""),
+        ("// Deprecated: blah\n", "blah"),
+        ("//Deprecated:blah\n", "blah"),
+        ("// deprecated: blah\n", ""),
+        ("// other\n// Deprecated: blah\n", ""),
+        ("// other\n//\n// Deprecated: a\n// b\n//\n// c\n", "a\nb"),
+    ],
+)
+def test_module_deprecation_paragraph(comments: str, deprecated: str) -> None:
+    mod = modfile.parse(comments + "module example.com/m\n")
+
+    assert mod.module is not None
+    assert mod.module.deprecated == deprecated
+
+
+def test_retract_rationale_falls_back_to_block_comment() -> None:
+    mod = modfile.parse(
+        "module m\n// block\nretract (\n\tv1.0.0\n\t// line\n\tv1.1.0\n)\n"
+    )
+
+    assert [r.rationale for r in mod.retracts] == ["block", "line"]
+
+
+def test_parse_lax_ignores_what_dependencies_may_add() -> None:
+    data = b"""module m
+surprise attack
+x y (
+	z
+)
+exclude v1.2.3
+replace <-!!!
+toolchain banana
+go 1.21-custom
+retract v1.2.3 v1.2.4
+retract (v1.2.3, v1.2.4]
+require good v1.0.0
+"""
+
+    mod = modfile.parse_lax(data)
+
+    assert mod.module is not None and mod.module.path == "m"
+    assert mod.go is not None and mod.go.version == "1.21"
+    assert mod.toolchain is None
+    assert [(r.path, r.version) for r in mod.requires] == [("good", "v1.0.0")]
+    assert [(r.low, r.high) for r in mod.retracts] == [("v1.2.3", "v1.2.3")]
+
+
+def test_parse_lax_still_refuses_syntax_errors() -> None:
+    with pytest.raises(ModFileError, match=r"^go\.mod:2:11: unexpected newline"):
+        modfile.parse_lax(b'module m\nrequire "x\n')
+
+
+# ---------------------------------------------------------------------------
+# Errors
+
+ERRORS = [
+    ("module a\nfoo bar\n", "go.mod:2:1: unknown directive: foo"),
+    (
+        "module a\ngo 1.x\n",
+        "go.mod:2:1: invalid go version '1.x': must match format 1.23.0",
+    ),
+    (
+        "module a\nrequire x.y/z 1.2.3\n",
+        'go.mod:2:1: require x.y/z: version "1.2.3" invalid: must be of the form '
+        "v1.2.3",
+    ),
+    (
+        "module a\nrequire (\n\tx.y/z v1\n\tx.y/w 1.0\n)\nexclude x.y/v2 v1.0.0\n",
+        'go.mod:4:2: require x.y/w: version "1.0" invalid: must be of the form v1.2.3\n'
+        'go.mod:6:1: exclude x.y/v2: version "v1.0.0" invalid: should be v2, not v1',
+    ),
+    ("module a\nrequire x.y/z/v1 v1.0.0\n", "go.mod:2:1: invalid module path"),
+    (
+        "module a /* x */\n",
+        "go.mod:1:10: mod files must use // comments (not /* */ comments)",
+    ),
+    (
+        "module a\nrequire (\n\tx.y/z v1.0.0\n",
+        "go.mod:4:1: syntax error (unterminated block started at go.mod:2:1)",
+    ),
+    ('module "a\n', "go.mod:1:10: unexpected newline in string"),
+    ('module "a', "go.mod:1:8: unexpected EOF in string"),
+    (
+        "module a\nrequire (\n) x\n",
+        "go.mod:3:4: syntax error (expected newline after closing paren)",
+    ),
+    (
+        "module a\nretract v1.0.0 v1.0.1\n",
+        'go.mod:2:1: unexpected token after version: "v1.0.1"',
+    ),
+    ("module a\nretract [v1.0.0 v1.0.1]\n", "go.mod:2:1: expected ',' after version"),
+    ("module a\nretract (v1.0.0, v1.0.1]\n", "go.mod:2:1: expected '[' or version"),
+    ("module a\nretract [v1.0.0,\n", "go.mod:2:1: expected version after ','"),
+    ("module a\nretract [v1.0.0, v1.0.1\n", "go.mod:2:1: expected ']' after version"),
+    (
+        "module a\nretract v1.2\n",
+        'go.mod:2:1: retract: version "v1.2" invalid: must be of the form v1.2.3',
+    ),
+    (
+        "module a/v2\nretract v1.0.0\n",
+        'go.mod:2:1: retract a/v2: version "v1.0.0" invalid: should be v2, not v1',
+    ),
+    (
+        "retract v1.0.0\n",
+        "go.mod:1:1: no module directive found, so retract cannot be used",
+    ),
+    (
+        "module a\nreplace x.y/z => x.y/w\n",
+        "go.mod:2:1: replacement module without version must be directory path "
+        "(rooted or starting with . or ..)",
+    ),
+    (
+        "module a\nreplace x.y/z => x.y/w@v1.0.0\n",
+        "go.mod:2:1: replacement module must match format 'path version', "
+        "not 'path@version'",
+    ),
+    (
+        "module a\nreplace x.y/z v1.0.0\n",
+        "go.mod:2:1: usage: replace module/path [v1.2.3] => other/module v1.4\n"
+        "\t or replace module/path [v1.2.3] => ../local/directory",
+    ),
+    (
+        "module a\nreplace x.y/z => ./w v1.0.0\n",
+        'go.mod:2:1: replacement module directory path "./w" cannot have version',
+    ),
+    ("module a\nmodule b\n", "go.mod:2:1: repeated module statement"),
+    ("module a b\n", "go.mod:1:1: usage: module module/path"),
+    (
+        'module "a b"\n',
+        "go.mod:1:1: malformed module path \"a b\": invalid char ' '",
+    ),
+    (
+        "module `x`\n",
+        "go.mod:1:1: invalid quoted string: unquoted string cannot contain quote",
+    ),
+    ('module "\\q"\n', "go.mod:1:1: invalid quoted string: invalid syntax"),
+    ("module a\ngo 1.21\ngo 1.22\n", "go.mod:3:1: repeated go statement"),
+    (
+        "module a\ntoolchain 1.21\n",
+        "go.mod:2:1: invalid toolchain version '1.21': must match format go1.23.0 "
+        "or default",
+    ),
+    ('module a\ngodebug x="y"\n', "go.mod:2:1: usage: godebug key=value"),
+    ("module a\ngo (\n\t1.21\n)\n", "go.mod:2:1: unknown block type: go"),
+    ("module a\ntool\n", "go.mod:2:1: tool directive expects exactly one argument"),
+    ("module a\n\x01\n", "go.mod:2:1: unexpected input character '\\x01'"),
+    (
+        "module a\nrequire x.y/z v1.0.0\xa0\n",
+        "go.mod:2:21: unexpected input character '\\u00a0'",
+    ),
+    (
+        'module a\nexclude x.y/z "v1\\x"\n',
+        'go.mod:2:1: exclude x.y/z: version "\\"v1\\\\x\\"" invalid: invalid syntax',
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), ERRORS)
+def test_parse_error_messages(data: str, message: str) -> None:
+    with pytest.raises(modfile.ParseError) as info:
+        modfile.parse(data)
+
+    assert str(info.value) == message
+    assert [str(p) for p in info.value.problems] == message.split("\ngo.mod")[:1] + [
+        "go.mod" + rest for rest in message.split("\ngo.mod")[1:]
+    ]
+
+
+def test_parse_error_uses_the_file_name() -> None:
+    with pytest.raises(ModFileError, match=r"^mod/go\.mod:1:1: unknown directive: x$"):
+        modfile.parse(b"x\n", "mod/go.mod")
+
+
+# ---------------------------------------------------------------------------
+# read_module_info
+
+
+def test_read_module_info(tmp_path: Path) -> None:
+    gomod = tmp_path / "go.mod"
+    gomod.write_text("module example.com/m\n\ngo 1.21\n")
+
+    assert modfile.read_module_info(gomod) == ("example.com/m", "1.21")
+
+
+def test_read_module_info_without_go_line(tmp_path: Path) -> None:
+    gomod = tmp_path / "go.mod"
+    gomod.write_text("module example.com/m\n")
+
+    assert modfile.read_module_info(gomod) == ("example.com/m", None)
+
+
+def test_read_module_info_reports_line_numbers(tmp_path: Path) -> None:
+    gomod = tmp_path / "go.mod"
+    gomod.write_text("module example.com/m\n\ngo 1.x\n")
+
+    with pytest.raises(ModFileError) as info:
+        modfile.read_module_info(gomod)
+
+    assert str(info.value) == (
+        f"{gomod}:3:1: invalid go version '1.x': must match format 1.23.0"
+    )
+
+
+def test_read_module_info_needs_a_module_line(tmp_path: Path) -> None:
+    gomod = tmp_path / "go.mod"
+    gomod.write_text("go 1.21\n")
+
+    with pytest.raises(ModFileError) as info:
+        modfile.read_module_info(gomod)
+
+    assert str(info.value) == (
+        f"{gomod}: missing module declaration; add a line such as "
+        "'module example.com/mymodule'"
+    )
+
+
+def test_read_module_info_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ModFileError, match=r"cannot read .*go\.mod: No such file"):
+        modfile.read_module_info(tmp_path / "go.mod")
