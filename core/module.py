@@ -39,12 +39,13 @@ Versions (:func:`check`)
     A module version is a valid semantic version (see
     :mod:`gomodpub.core.semver`) whose major version matches the path: v0 or v1
     for a path without a major suffix (or any major with ``+incompatible``),
-    exactly vN for ``/vN`` and ``.vN``. As in Go, ``gopkg.in/…​.v1`` also
+    exactly vN for ``/vN`` and ``.vN``. As in Go, ``gopkg.in/NAME.v1`` also
     accepts ``v0.0.0-`` pseudo-versions that old go commands produced.
 
 Escaping (:func:`escape_path`, :func:`escape_version`)
     File systems and web servers may ignore case, so every upper-case letter is
-    written as ``!`` and its lower-case letter: ``github.com/!azure/…``.
+    written as ``!`` and its lower-case letter: ``github.com/Azure/sdk`` becomes
+    ``github.com/!azure/sdk``.
     Valid paths never contain ``!``, so nothing else needs escaping.
 
 Pseudo-versions (:func:`is_pseudo_version`)
@@ -374,6 +375,9 @@ def pseudo_version_time(v: str) -> datetime:
             a real date and time. A year 0000 stamp, which Go accepts, is
             refused too: Python's datetime starts at year 1.
     """
+    # TODO(year 0000 pseudo-versions): Go parses "v0.0.0-00000101000000-rev" as
+    # a time in year 0, which datetime cannot hold, so we refuse it; returning
+    # the fields without datetime would close the gap if anyone ever needs it.
     _, stamp, _, _ = _parse_pseudo_version(v)
     year, month, day, hour, minute, second = (
         int(stamp[i : i + n])
@@ -389,7 +393,11 @@ def pseudo_version_time(v: str) -> datetime:
 
 
 def pseudo_version_rev(v: str) -> str:
-    """Return the revision identifier recorded in pseudo-version v."""
+    """Return the revision identifier recorded in pseudo-version v.
+
+    Raises:
+        InvalidModuleError: v is not a pseudo-version.
+    """
     _, _, rev, _ = _parse_pseudo_version(v)
     return rev
 
@@ -399,7 +407,7 @@ def pseudo_version_base(v: str) -> str:
 
     Raises:
         InvalidModuleError: v is not a pseudo-version, or names an impossible
-            base (vX.0.0-0.…, or no base but "+build" metadata).
+            base (vX.0.0-0.yyyymmddhhmmss-rev, or no base but "+build" metadata).
     """
     base, _, _, build = _parse_pseudo_version(v)
     pre = semver.prerelease(base)

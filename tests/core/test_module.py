@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from gomodpub.core import module
-from gomodpub.core.errors import InvalidModuleError
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from gomodpub.core import module
+from gomodpub.core.errors import InvalidModuleError
 from tests.helpers.conformance import MODULE_VECTORS
 
 VECTORS: dict[str, Any] = json.loads(MODULE_VECTORS.read_text(encoding="utf-8"))

@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 import pytest
-from gomodpub.core import semver
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gomodpub.core import semver
 from tests.helpers.conformance import MODULE_VECTORS
 
 VECTORS: dict[str, Any] = json.loads(MODULE_VECTORS.read_text(encoding="utf-8"))
