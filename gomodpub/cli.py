@@ -1,2 +1,343 @@
-def main() -> None:
-    print("gomodpub")
+"""The ``gomodpub`` command: the app with no arguments, the command line otherwise.
+
+Every error raised on purpose is a ``GomodpubError``; :class:`Cli` turns it
+into one line on stderr (or a JSON object with ``--json``) and exit status 1,
+so nobody sees a traceback for a problem they can fix.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gomodpub.core.errors import GomodpubError
+
+logger = logging.getLogger(__name__)
+
+
+def _emit_json(value: dict[str, Any]) -> None:
+    click.echo(json.dumps(value, indent=2))
+
+
+class Cli(click.Group):
+    """A click group that turns gomodpub's errors into clear messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GomodpubError as error:
+            if _wants_json(ctx):
+                _emit_json({"status": "error", "message": str(error)})
+            else:
+                click.echo(f"gomodpub: {error}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("gomodpub: interrupted", err=True)
+            sys.exit(130)
+
+
+def _wants_json(ctx: click.Context) -> bool:
+    sub = ctx.invoked_subcommand
+    args = sys.argv[1:]
+    return bool(sub) and "--json" in args
+
+
+def _password(confirm: bool = False) -> str:
+    """The password from GOMODPUB_PASSWORD, else asked for without echo."""
+    from gomodpub.core.connection import PASSWORD_VARIABLE
+
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise GomodpubError(
+            f"no password: set {PASSWORD_VARIABLE} or run this in a terminal"
+        )
+    password = getpass.getpass("Password: ")
+    if confirm and getpass.getpass("Password again: ") != password:
+        raise GomodpubError("the two passwords differ")
+    return password
+
+
+def _local_registry() -> Any:
+    from gomodpub.core.settings import data_dir
+    from gomodpub.registry.local import LocalRegistry
+
+    return LocalRegistry(data_dir() / "local-registry")
+
+
+class _StartingLauncher:
+    """Starts the local registry on demand, saying so on stderr."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.registry = _local_registry()
+        self.quiet = quiet
+
+    def status(self) -> Any:
+        return self.registry.status()
+
+    def up(self) -> Any:
+        running = self.registry.status()
+        if running is not None:
+            return running
+        if not self.quiet:
+            click.echo("starting the local registry…", err=True)
+        return self.registry.up()
+
+
+def _connect(ctx: click.Context, quiet: bool = False) -> Any:
+    from gomodpub.core.connection import connect
+
+    return connect(ctx.obj["registry"], _StartingLauncher(quiet))
+
+
+@click.group(cls=Cli, invoke_without_command=True)
+@click.option(
+    "--registry",
+    metavar="URL",
+    help="Config URL of the registry (default: GOMODPUB_REGISTRY, else local).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@click.version_option(package_name="gomodpub")
+@click.pass_context
+def main(ctx: click.Context, registry: str | None, verbose: bool) -> None:
+    """Publish Go modules to a private Go module registry.
+
+    With no command, opens the app.
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request at INFO; that is chatter for a user.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    ctx.obj = {"registry": registry}
+    if ctx.invoked_subcommand is None:
+        from gomodpub.gui.app import run_app
+
+        sys.exit(run_app(registry_url=registry, launcher=_StartingLauncher(True)))
+
+
+# -- the local registry --------------------------------------------------------
+
+
+@main.group()
+def registry() -> None:
+    """Run the local registry (MiniStack on 127.0.0.1)."""
+
+
+def _print_endpoints(endpoints: Any, as_json: bool) -> None:
+    if as_json:
+        _emit_json({"running": True, **endpoints.to_json()})
+        return
+    click.echo(f"local registry running (pid {endpoints.pid})")
+    click.echo(f"  config URL: {endpoints.config_url}")
+    click.echo(f"  API:        {endpoints.api_url}")
+    click.echo(f"  GOPROXY:    {endpoints.goproxy}")
+    click.echo(f"  AWS:        {endpoints.endpoint}")
+
+
+@registry.command("up")
+@click.option("--json", "as_json", is_flag=True, help="Print the endpoints as JSON.")
+def registry_up(as_json: bool) -> None:
+    """Start the local registry and deploy it (nothing to do if it runs)."""
+    local = _local_registry()
+    if not as_json:
+        click.echo("starting the local registry…", err=True)
+    _print_endpoints(local.up(), as_json)
+
+
+@registry.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the endpoints as JSON.")
+def registry_status(as_json: bool) -> None:
+    """Tell whether the local registry runs, and where."""
+    endpoints = _local_registry().status()
+    if endpoints is None:
+        if as_json:
+            _emit_json({"running": False})
+        else:
+            click.echo(
+                "the local registry is not running; start it: gomodpub registry up"
+            )
+        sys.exit(3)
+    _print_endpoints(endpoints, as_json)
+
+
+@registry.command("down")
+def registry_down() -> None:
+    """Stop the local registry, saving its state."""
+    if _local_registry().down():
+        click.echo("the local registry stopped")
+    else:
+        click.echo("the local registry was not running")
+
+
+# -- accounts -------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--username", required=True)
+@click.option("--email", required=True)
+@click.pass_context
+def signup(ctx: click.Context, username: str, email: str) -> None:
+    """Create an account on the registry (password from GOMODPUB_PASSWORD)."""
+    connection = _connect(ctx)
+    password = _password(confirm=True)
+    if connection.auth.sign_up(username, email, password):
+        connection.auth.sign_in(username, password)
+        connection.remember_user(username)
+        click.echo(f"account {username} created; you are signed in")
+    else:
+        click.echo(
+            f"account {username} created; confirm it with the code mailed to {email}"
+        )
+
+
+@main.command()
+@click.option("--username", help="Defaults to the last user who signed in.")
+@click.pass_context
+def login(ctx: click.Context, username: str | None) -> None:
+    """Sign in (password from GOMODPUB_PASSWORD, else asked for)."""
+    connection = _connect(ctx)
+    username = username or connection.last_username
+    if not username:
+        raise GomodpubError("which user? pass --username NAME")
+    connection.auth.sign_in(username, _password())
+    connection.remember_user(username)
+    click.echo(f"signed in as {username}")
+    if not connection.auth.store.persistent:
+        click.echo(
+            "note: this system has no keyring, so the session lasts for this "
+            "command only; later commands sign in again with GOMODPUB_PASSWORD",
+            err=True,
+        )
+
+
+@main.command()
+@click.pass_context
+def logout(ctx: click.Context) -> None:
+    """Forget the saved session."""
+    connection = _connect(ctx, quiet=True)
+    username = connection.last_username
+    if username and connection.auth.resume(username):
+        connection.auth.sign_out()
+    click.echo("signed out")
+
+
+# -- packing and publishing -------------------------------------------------------
+
+
+def _source(directory: Path, version: str, module_path: str | None) -> Any:
+    from gomodpub.core.publish import resolve_source
+
+    return resolve_source(directory, version, module_path)
+
+
+_DIR = click.Path(file_okay=False, path_type=Path)
+
+
+@main.command()
+@click.argument("directory", type=_DIR)
+@click.option("--version", "version", required=True, help="The version, e.g. v1.2.3.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--module", "module_path", help="Module path for a folder without go.mod."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def pack(
+    directory: Path, version: str, out: Path, module_path: str | None, as_json: bool
+) -> None:
+    """Pack DIRECTORY into a module zip, as the go command would."""
+    from gomodpub.core.publish import pack as pack_source
+
+    source = _source(directory, version, module_path)
+    packed = pack_source(source, out)
+    if as_json:
+        _emit_json(
+            {
+                "module": source.module_path,
+                "version": source.version,
+                "h1": packed.h1,
+                "files": [f.name for f in packed.files],
+                "omitted": [
+                    {"path": o.path, "reason": o.reason} for o in packed.omitted
+                ],
+                "size": packed.size,
+            }
+        )
+        return
+    click.echo(f"{out}: {len(packed.files)} files, {packed.size} bytes")
+    click.echo(f"{source.module_path} {source.version} {packed.h1}")
+    for omitted in packed.omitted:
+        click.echo(f"  left out {omitted.path}: {omitted.reason}")
+
+
+class _ProgressPrinter:
+    """Prints steps, and a progress bar while uploading, on stderr."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def on_step(self, step: str, message: str) -> None:
+        self._close_bar()
+        click.echo(f"{message}…", err=True)
+
+    def on_progress(self, bytes_transferred: int, **kwargs: Any) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=int(kwargs.get("total", 0)) or None,
+                label="uploading",
+                file=sys.stderr,
+            )
+            self.bar.__enter__()
+        self.bar.update(bytes_transferred)
+
+    def _close_bar(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@main.command()
+@click.argument("directory", type=_DIR)
+@click.option("--version", "version", required=True, help="The version, e.g. v1.2.3.")
+@click.option(
+    "--module", "module_path", help="Module path for a folder without go.mod."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def publish(
+    ctx: click.Context,
+    directory: Path,
+    version: str,
+    module_path: str | None,
+    as_json: bool,
+) -> None:
+    """Publish DIRECTORY as VERSION to the registry."""
+    from gomodpub.core.publish import Publisher, QuietListener
+
+    source = _source(directory, version, module_path)
+    connection = _connect(ctx, quiet=as_json)
+    connection.ensure_signed_in()
+    listener: Any = QuietListener() if as_json else _ProgressPrinter()
+    try:
+        result = Publisher(connection.client, listener).publish(source)
+    finally:
+        if isinstance(listener, _ProgressPrinter):
+            listener._close_bar()
+
+    if as_json:
+        _emit_json(result.to_json())
+    else:
+        click.echo(result.message)
+        if result.ok:
+            click.echo(f"  {result.h1}")
+            click.echo(f"  GOPROXY={result.goproxy}")
+    sys.exit(0 if result.ok else 1)

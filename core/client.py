@@ -1,0 +1,230 @@
+"""The registry's HTTP client: its API, the presigned upload and GOPROXY reads.
+
+The HTTP transport comes in through the constructor (an ``httpx.Client``), so
+tests can hand in ``httpx.MockTransport`` instead of a network.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from gomodpub.core.auth import RegistryConfig
+from gomodpub.core.errors import (
+    AuthError,
+    ConflictError,
+    GomodpubError,
+    RegistryError,
+)
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_CHUNK = 256 * 1024
+CONFLICT_CODES = {"version-exists", "not-owner"}
+
+
+class ProgressCallback(Protocol):
+    """Told how many more bytes went out; may be negative when a retry rewinds."""
+
+    def __call__(self, bytes_transferred: int, **kwargs: Any) -> None: ...
+
+
+@dataclass
+class UploadTicket:
+    """The registry's answer to ``POST /uploads``."""
+
+    status: str
+    upload_id: str = ""
+    url: str = ""
+    method: str = "PUT"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class UploadCancelledError(RegistryError):
+    """The user cancelled the upload."""
+
+
+def fetch_config(http: httpx.Client, config_url: str) -> RegistryConfig:
+    """Read a registry's ``GET /config``."""
+    response = _send(http, "GET", config_url)
+    return RegistryConfig.from_json(_json(response))
+
+
+def _send(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    try:
+        response = http.request(method, url, **kwargs)
+    except httpx.TimeoutException:
+        raise RegistryError(
+            f"the registry did not answer in time ({url}); try again later",
+            code="unreachable",
+        ) from None
+    except httpx.HTTPError as error:
+        raise RegistryError(
+            f"cannot reach the registry at {url}: {error}. Is it running? "
+            "For the local registry run `gomodpub registry up`.",
+            code="unreachable",
+        ) from None
+    if response.status_code < 400:
+        return response
+    raise _error_from(response)
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        value = response.json()
+    except ValueError:
+        raise RegistryError(
+            f"the registry answered {response.request.url} with something that is "
+            "not JSON; is the URL right?",
+            code="bad-response",
+            status=response.status_code,
+        ) from None
+    if not isinstance(value, dict):
+        raise RegistryError("unexpected answer from the registry", code="bad-response")
+    return value
+
+
+def _error_from(response: httpx.Response) -> GomodpubError:
+    status = response.status_code
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    code = str(body.get("code", "")) or f"http-{status}"
+    message = str(body.get("message", "")) or response.text.strip()[:300]
+    if status == 401:
+        return AuthError("the registry did not accept your session; sign in again")
+    if code in CONFLICT_CODES:
+        error: RegistryError = ConflictError(message, code=code, status=status)
+    else:
+        error = RegistryError(
+            message or f"the registry answered HTTP {status}", code=code, status=status
+        )
+    error.details = body  # type: ignore[attr-defined]
+    return error
+
+
+class RegistryClient:
+    """Calls to one registry's API on behalf of a signed-in user.
+
+    Args:
+        config: the registry's configuration.
+        http: the HTTP client (and so the transport) to use.
+        id_token: returns a valid ID token for the Authorization header.
+    """
+
+    def __init__(
+        self,
+        config: RegistryConfig,
+        http: httpx.Client,
+        id_token: Callable[[], str],
+    ) -> None:
+        self.config = config
+        self.http = http
+        self.id_token = id_token
+
+    def _api(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        headers = {"Authorization": self.id_token()}
+        url = f"{self.config.api_url}{path}"
+        return _json(_send(self.http, method, url, headers=headers, **kwargs))
+
+    def me(self) -> dict[str, Any]:
+        """Who the registry thinks the user is."""
+        return self._api("GET", "/me")
+
+    def start_upload(
+        self, module: str, version: str, size: int, h1: str
+    ) -> UploadTicket:
+        """Ask to publish; returns a ticket or raises ConflictError."""
+        answer = self._api(
+            "POST",
+            "/uploads",
+            json={"module": module, "version": version, "size": size, "h1": h1},
+        )
+        upload = answer.get("upload") or {}
+        return UploadTicket(
+            status=str(answer.get("status", "")),
+            upload_id=str(answer.get("id", "")),
+            url=str(upload.get("url", "")),
+            method=str(upload.get("method", "PUT")),
+            headers=dict(upload.get("headers") or {}),
+        )
+
+    def upload(
+        self,
+        ticket: UploadTicket,
+        zip_path: Path,
+        progress: ProgressCallback | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Send the zip to the ticket's presigned URL, reporting progress."""
+        size = os.path.getsize(zip_path)
+
+        def chunks() -> Iterator[bytes]:
+            with open(zip_path, "rb") as source:
+                while chunk := source.read(UPLOAD_CHUNK):
+                    if cancelled():
+                        raise UploadCancelledError(
+                            "the upload was cancelled", code="cancelled"
+                        )
+                    yield chunk
+                    if progress is not None:
+                        progress(bytes_transferred=len(chunk), total=size)
+
+        headers = {"Content-Length": str(size), **ticket.headers}
+        try:
+            _send(
+                self.http, ticket.method, ticket.url, content=chunks(), headers=headers
+            )
+        except RegistryError as error:
+            if isinstance(error, UploadCancelledError):
+                raise
+            raise RegistryError(
+                f"sending the module zip failed: {error}", code=error.code
+            ) from None
+
+    def get_upload(self, upload_id: str) -> dict[str, Any]:
+        """The state of an upload."""
+        return self._api("GET", f"/uploads/{upload_id}")
+
+    def cancel_upload(self, upload_id: str) -> dict[str, Any]:
+        """Cancel a pending upload."""
+        return self._api("DELETE", f"/uploads/{upload_id}")
+
+    def versions(self, module: str) -> list[str]:
+        """The versions of a module published on the registry."""
+        answer = self._api("GET", f"/modules/{module}/versions")
+        return [str(v) for v in answer.get("versions", [])]
+
+    # -- GOPROXY ------------------------------------------------------------
+
+    def proxy_get(self, path: str) -> httpx.Response:
+        """GET a GOPROXY path (already escaped), following the zip redirect."""
+        url = f"{self.config.goproxy}/{path}"
+        return _send(self.http, "GET", url, follow_redirects=True)
+
+    def download_zip(
+        self, escaped_module: str, escaped_version: str, out: Path
+    ) -> None:
+        """Stream a published zip from the GOPROXY endpoint into ``out``."""
+        url = f"{self.config.goproxy}/{escaped_module}/@v/{escaped_version}.zip"
+        try:
+            with self.http.stream("GET", url, follow_redirects=True) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise _error_from(response)
+                with open(out, "wb") as sink:
+                    for chunk in response.iter_bytes(UPLOAD_CHUNK):
+                        sink.write(chunk)
+        except httpx.HTTPError as error:
+            raise RegistryError(
+                f"downloading {url} failed: {error}", code="unreachable"
+            ) from None

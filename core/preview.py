@@ -1,0 +1,119 @@
+"""What a module folder would publish: every file, included or not and why.
+
+One call, :func:`preview_dir`, gives the app's file tree and go.mod view and
+the ``pack --json`` listing the same facts, so they never disagree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gomodpub.core.errors import GomodpubError, ModFileError
+from gomodpub.core.modfile import ModFile, parse
+from gomodpub.core.modzip import MAX_GO_MOD, MAX_ZIP_FILE, check_dir
+
+
+@dataclass(frozen=True)
+class PreviewEntry:
+    """One file or folder of the module folder.
+
+    Attributes:
+        path: slash-separated, relative to the module folder.
+        size: in bytes (0 for a folder left out whole).
+        included: whether it goes into the module zip.
+        reason: why it is left out or refused ("" when included).
+        invalid: whether it prevents publishing (as opposed to being left out).
+    """
+
+    path: str
+    size: int
+    included: bool
+    reason: str = ""
+    invalid: bool = False
+
+
+@dataclass
+class ModulePreview:
+    """The preview of a module folder."""
+
+    directory: Path
+    entries: list[PreviewEntry] = field(default_factory=list)
+    go_mod_text: str = ""
+    go_mod: ModFile | None = None
+    problems: list[str] = field(default_factory=list)
+    size_limit: int = MAX_ZIP_FILE
+
+    @property
+    def included(self) -> list[PreviewEntry]:
+        """The files that go into the zip."""
+        return [e for e in self.entries if e.included]
+
+    @property
+    def included_size(self) -> int:
+        """The uncompressed size of the files that go into the zip."""
+        return sum(e.size for e in self.included)
+
+    @property
+    def module_path(self) -> str:
+        """The module path from go.mod, or ""."""
+        return self.go_mod.module.path if self.go_mod and self.go_mod.module else ""
+
+    @property
+    def go_version(self) -> str:
+        """The go line of go.mod, or ""."""
+        return self.go_mod.go.version if self.go_mod and self.go_mod.go else ""
+
+    @property
+    def publishable(self) -> bool:
+        """Whether nothing found so far prevents publishing."""
+        return not self.problems
+
+
+def _size(path: str) -> int:
+    try:
+        return os.lstat(path).st_size if not os.path.isdir(path) else 0
+    except OSError:
+        return 0
+
+
+def preview_dir(directory: Path) -> ModulePreview:
+    """Preview a module folder: its files, its go.mod and the problems found.
+
+    Raises:
+        GomodpubError: the folder cannot be read at all.
+    """
+    preview = ModulePreview(directory)
+    root = os.fspath(directory)
+    report = check_dir(root)
+
+    def relative(disk_path: str) -> str:
+        return Path(os.path.relpath(disk_path, root)).as_posix()
+
+    entries = [PreviewEntry(f.name, f.size, True) for f in report.valid]
+    entries += [
+        PreviewEntry(relative(p.path), _size(p.path), False, p.reason)
+        for p in report.omitted
+    ]
+    entries += [
+        PreviewEntry(relative(p.path), _size(p.path), False, p.reason, invalid=True)
+        for p in report.invalid
+    ]
+    preview.entries = sorted(entries, key=lambda e: e.path)
+    preview.problems += [f"{e.path}: {e.reason}" for e in entries if e.invalid]
+    if report.size_error:
+        preview.problems.append(report.size_error)
+
+    go_mod = directory / "go.mod"
+    if go_mod.is_file():
+        try:
+            data = go_mod.read_bytes()[: MAX_GO_MOD + 1]
+            preview.go_mod_text = data.decode("utf-8", errors="replace")
+            preview.go_mod = parse(data, str(go_mod))
+        except ModFileError as error:
+            preview.problems.append(str(error))
+        except OSError as error:
+            raise GomodpubError(f"cannot read {go_mod}: {error}") from None
+    # A folder without go.mod is still publishable, given a module path.
+    return preview

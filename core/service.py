@@ -1,0 +1,526 @@
+"""The registry's logic, run inside its Lambdas.
+
+The handlers in ``gomodpub.registry`` only parse events and shape answers; what
+the registry decides lives here, over an S3 client passed in:
+
+- starting an upload: validate the module and version, refuse a module owned by
+  someone else, answer "already published" or "conflict" for a version that
+  exists, else record an upload session and hand out a presigned PUT URL;
+- processing an uploaded zip (the worker): check the zip again, recompute its
+  h1, claim the version with conditional writes so exactly one upload wins, and
+  write the GOPROXY layout;
+- answering GOPROXY reads.
+
+Storage layout in the bucket (module paths and versions case-escaped with "!"):
+
+- ``incoming/{upload}.zip``: zips as uploaded, deleted once processed;
+- ``uploads/{upload}.json``: upload sessions and their outcome;
+- ``proxy/{module}/@v/{version}.{info,mod,zip,ziphash}``: immutable once written;
+  ``.ziphash`` is written first and is the claim on the version;
+- ``owners/{module}.json``: who may publish the module;
+- ``tokens/{sha256}.json``: personal access tokens, stored hashed.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from gomodpub.core import module, semver
+from gomodpub.core.dirhash import hash_zip
+from gomodpub.core.errors import GomodpubError, InvalidModuleError, ZipError
+from gomodpub.core.modzip import MAX_ZIP_FILE, check_zip
+
+logger = logging.getLogger(__name__)
+
+H1_PATTERN = re.compile(r"^h1:[A-Za-z0-9+/]{43}=$")
+UPLOAD_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+PRESIGN_SECONDS = 3600
+
+
+class ServiceError(GomodpubError):
+    """A request the registry refuses, with its HTTP status and stable code."""
+
+    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.details = details
+
+    def body(self) -> dict[str, Any]:
+        """The JSON error body: code, message and any details."""
+        return {"code": self.code, "message": str(self), **self.details}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who makes a request, from the Cognito claims."""
+
+    sub: str
+    username: str
+
+
+@dataclass
+class ProxyAnswer:
+    """A GOPROXY response: status, body and headers."""
+
+    status: int
+    body: bytes = b""
+    content_type: str = "text/plain; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _is_missing(error: Exception) -> bool:
+    code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+    return code in ("NoSuchKey", "404", "NotFound")
+
+
+def _is_precondition_failed(error: Exception) -> bool:
+    response = getattr(error, "response", {})
+    code = response.get("Error", {}).get("Code", "")
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return code in ("PreconditionFailed", "ConditionalRequestConflict") or status in (
+        409,
+        412,
+    )
+
+
+class RegistryService:
+    """The registry's decisions over one S3 bucket.
+
+    Args:
+        s3: a boto3 S3 client.
+        bucket: the modules bucket.
+        clock: returns the current time in seconds, for upload and .info times.
+        sns: a boto3 SNS client and topic_arn, to announce publications.
+    """
+
+    def __init__(
+        self,
+        s3: Any,
+        bucket: str,
+        *,
+        clock: Callable[[], float] = time.time,
+        sns: Any = None,
+        topic_arn: str = "",
+    ) -> None:
+        self.s3 = s3
+        self.bucket = bucket
+        self.clock = clock
+        self.sns = sns
+        self.topic_arn = topic_arn
+
+    # -- storage ----------------------------------------------------------
+
+    def _get(self, key: str) -> bytes | None:
+        try:
+            response = self.s3.get_object(Bucket=self.bucket, Key=key)
+        except Exception as error:
+            if _is_missing(error):
+                return None
+            raise
+        data: bytes = response["Body"].read()
+        return data
+
+    def _get_json(self, key: str) -> dict[str, Any] | None:
+        data = self._get(key)
+        return None if data is None else dict(json.loads(data))
+
+    def _put(self, key: str, data: bytes, *, create_only: bool = False) -> bool:
+        """Write an object; with create_only, return False if it already exists."""
+        extra: dict[str, Any] = {"IfNoneMatch": "*"} if create_only else {}
+        try:
+            self.s3.put_object(Bucket=self.bucket, Key=key, Body=data, **extra)
+        except Exception as error:
+            if create_only and _is_precondition_failed(error):
+                return False
+            raise
+        return True
+
+    def _put_file(self, key: str, path: str) -> None:
+        """Upload a file unless the key exists (its content is then the same)."""
+        with open(path, "rb") as source:
+            try:
+                self.s3.put_object(
+                    Bucket=self.bucket, Key=key, Body=source, IfNoneMatch="*"
+                )
+            except Exception as error:
+                if not _is_precondition_failed(error):
+                    raise
+
+    def _put_json(
+        self, key: str, value: dict[str, Any], *, create_only: bool = False
+    ) -> bool:
+        data = json.dumps(value, indent=1, sort_keys=True).encode()
+        return self._put(key, data, create_only=create_only)
+
+    @staticmethod
+    def _version_key(module_path: str, version: str, ext: str) -> str:
+        escaped_path = module.escape_path(module_path)
+        escaped_version = module.escape_version(version)
+        return f"proxy/{escaped_path}/@v/{escaped_version}.{ext}"
+
+    @staticmethod
+    def _owner_key(module_path: str) -> str:
+        return f"owners/{module.escape_path(module_path)}.json"
+
+    # -- uploads ----------------------------------------------------------
+
+    def start_upload(
+        self, caller: Caller, module_path: str, version: str, size: int, h1: str
+    ) -> tuple[int, dict[str, Any]]:
+        """Check a publication request and open an upload session for it.
+
+        Returns:
+            (HTTP status, answer): 200 with status "already-published" when the
+            same content is published; 201 with the upload id and a presigned
+            PUT URL otherwise.
+
+        Raises:
+            ServiceError: the module, version, size or hash is not acceptable,
+                the module belongs to someone else (403 "not-owner"), or the
+                version holds other content (409 "version-exists").
+        """
+        try:
+            module.check(module_path, version)
+        except InvalidModuleError as error:
+            raise ServiceError(400, "invalid-module", str(error)) from None
+        if semver.canonical(version) != version:
+            raise ServiceError(
+                400,
+                "invalid-version",
+                f"version {version!r} is not canonical; "
+                f"use {semver.canonical(version)!r}",
+            )
+        if not H1_PATTERN.match(h1):
+            raise ServiceError(400, "invalid-hash", f"{h1!r} is not an h1: hash")
+        if not 0 < size <= MAX_ZIP_FILE:
+            raise ServiceError(
+                413,
+                "too-large",
+                f"a module zip holds at most {MAX_ZIP_FILE} bytes; this one has {size}",
+            )
+
+        owner = self._get_json(self._owner_key(module_path))
+        if owner is not None and owner.get("sub") != caller.sub:
+            raise ServiceError(
+                403,
+                "not-owner",
+                f"{module_path} belongs to {owner.get('username', 'another user')}; "
+                "ask them to publish it or to add you as a collaborator",
+                owner=owner.get("username", ""),
+            )
+
+        published = self._get(self._version_key(module_path, version, "ziphash"))
+        if published is not None:
+            published_h1 = published.decode().strip()
+            if published_h1 == h1:
+                return 200, {
+                    "status": "already-published",
+                    "module": module_path,
+                    "version": version,
+                    "h1": h1,
+                }
+            raise ServiceError(
+                409,
+                "version-exists",
+                f"{module_path}@{version} is already published with other content "
+                f"({published_h1}); a published version never changes, so publish "
+                "this content as a new version",
+                published_h1=published_h1,
+            )
+
+        upload_id = uuid.uuid4().hex
+        session = {
+            "id": upload_id,
+            "module": module_path,
+            "version": version,
+            "size": size,
+            "h1": h1,
+            "owner_sub": caller.sub,
+            "owner": caller.username,
+            "status": "pending",
+            "message": "waiting for the zip",
+            "created": self.clock(),
+        }
+        self._put_json(f"uploads/{upload_id}.json", session)
+        url = self.s3.generate_presigned_url(
+            "put_object",
+            Params={"Bucket": self.bucket, "Key": f"incoming/{upload_id}.zip"},
+            ExpiresIn=PRESIGN_SECONDS,
+        )
+        logger.info(
+            "upload %s opened for %s@%s by %s",
+            upload_id,
+            module_path,
+            version,
+            caller.username,
+        )
+        return 201, {
+            **self._public_session(session),
+            "upload": {"method": "PUT", "url": url, "headers": {}},
+        }
+
+    @staticmethod
+    def _public_session(session: dict[str, Any]) -> dict[str, Any]:
+        keys = ("id", "module", "version", "size", "h1", "status", "message", "owner")
+        return {k: session[k] for k in keys if k in session}
+
+    def _session_for(self, caller: Caller, upload_id: str) -> dict[str, Any]:
+        if not UPLOAD_ID_PATTERN.match(upload_id):
+            raise ServiceError(404, "no-such-upload", f"no upload {upload_id!r}")
+        session = self._get_json(f"uploads/{upload_id}.json")
+        if session is None or session.get("owner_sub") != caller.sub:
+            raise ServiceError(404, "no-such-upload", f"no upload {upload_id!r}")
+        return session
+
+    def get_upload(self, caller: Caller, upload_id: str) -> dict[str, Any]:
+        """The state of one of the caller's uploads."""
+        return self._public_session(self._session_for(caller, upload_id))
+
+    def cancel_upload(self, caller: Caller, upload_id: str) -> dict[str, Any]:
+        """Cancel a pending upload; a finished one is left as it is."""
+        session = self._session_for(caller, upload_id)
+        if session["status"] == "pending":
+            session.update(status="cancelled", message="cancelled by the user")
+            self._put_json(f"uploads/{upload_id}.json", session)
+            self.s3.delete_object(Bucket=self.bucket, Key=f"incoming/{upload_id}.zip")
+        return self._public_session(session)
+
+    # -- the worker -------------------------------------------------------
+
+    def process_incoming(self, key: str) -> dict[str, Any]:
+        """Check an uploaded zip and publish it; returns the upload's outcome."""
+        match = re.fullmatch(r"incoming/([0-9a-f]{32})\.zip", key)
+        if match is None:
+            logger.warning("ignoring unexpected object %s", key)
+            return {"status": "ignored"}
+        upload_id = match.group(1)
+        session = self._get_json(f"uploads/{upload_id}.json")
+        if session is None or session["status"] != "pending":
+            # A queue may deliver twice; a decided upload stays decided.
+            logger.info("upload %s already handled or unknown", upload_id)
+            return {"status": "ignored"}
+
+        with tempfile.TemporaryDirectory(prefix="gomodpub-") as scratch:
+            zip_path = os.path.join(scratch, "module.zip")
+            outcome = self._publish_zip(session, key, zip_path)
+
+        session.update(outcome)
+        session["finished"] = self.clock()
+        self._put_json(f"uploads/{upload_id}.json", session)
+        self.s3.delete_object(Bucket=self.bucket, Key=key)
+        logger.info(
+            "upload %s of %s@%s: %s",
+            upload_id,
+            session["module"],
+            session["version"],
+            session["status"],
+        )
+        if outcome["status"] == "published":
+            self._announce(session)
+        return outcome
+
+    def _publish_zip(
+        self, session: dict[str, Any], key: str, zip_path: str
+    ) -> dict[str, str]:
+        module_path, version = session["module"], session["version"]
+
+        # Never trust the client: the zip is checked and hashed again here.
+        head = self.s3.head_object(Bucket=self.bucket, Key=key)
+        if head["ContentLength"] != session["size"] or head["ContentLength"] > (
+            MAX_ZIP_FILE
+        ):
+            return _rejected("the uploaded size differs from the announced size")
+        self.s3.download_file(self.bucket, key, zip_path)
+        try:
+            check_zip(module.ModuleVersion(module_path, version), zip_path)
+            h1 = hash_zip(zip_path)
+        except (ZipError, InvalidModuleError) as error:
+            return _rejected(f"the module zip is not valid: {error}")
+        if h1 != session["h1"]:
+            return _rejected(
+                f"the uploaded zip hashes to {h1}, not to the announced {session['h1']}"
+            )
+        go_mod = _read_go_mod(zip_path, module_path, version)
+
+        # The owner record is created once; later uploads must match it.
+        owner = {"sub": session["owner_sub"], "username": session["owner"]}
+        if not self._put_json(self._owner_key(module_path), owner, create_only=True):
+            current = self._get_json(self._owner_key(module_path)) or {}
+            if current.get("sub") != session["owner_sub"]:
+                return {
+                    "status": "rejected",
+                    "code": "not-owner",
+                    "message": f"{module_path} belongs to "
+                    f"{current.get('username', 'another user')}",
+                }
+
+        # The .ziphash claims the version: of two racing uploads one write wins.
+        ziphash_key = self._version_key(module_path, version, "ziphash")
+        if not self._put(ziphash_key, h1.encode() + b"\n", create_only=True):
+            published = (self._get(ziphash_key) or b"").decode().strip()
+            if published != h1:
+                return {
+                    "status": "conflict",
+                    "code": "version-exists",
+                    "message": f"{module_path}@{version} was published meanwhile "
+                    f"with other content ({published})",
+                    "published_h1": published,
+                }
+
+        # Same content as the claim: writing what is missing is safe to repeat.
+        self._put(
+            self._version_key(module_path, version, "mod"), go_mod, create_only=True
+        )
+        self._put_file(self._version_key(module_path, version, "zip"), zip_path)
+        info = {"Version": version, "Time": _rfc3339(self.clock())}
+        self._put_json(
+            self._version_key(module_path, version, "info"), info, create_only=True
+        )
+        return {"status": "published", "message": f"published {module_path}@{version}"}
+
+    def _get_head(self, module_path: str, version: str, ext: str) -> Any:
+        try:
+            return self.s3.head_object(
+                Bucket=self.bucket, Key=self._version_key(module_path, version, ext)
+            )
+        except Exception as error:
+            if _is_missing(error):
+                return None
+            raise
+
+    def _announce(self, session: dict[str, Any]) -> None:
+        if not (self.sns and self.topic_arn):
+            return
+        try:
+            self.sns.publish(
+                TopicArn=self.topic_arn,
+                Subject=f"Published {session['module']}@{session['version']}",
+                Message=json.dumps(self._public_session(session)),
+            )
+        except Exception:
+            # The version is published; a lost notice must not undo that.
+            logger.exception("could not announce upload %s", session["id"])
+
+    # -- GOPROXY reads ----------------------------------------------------
+
+    def versions(self, module_path: str) -> list[str]:
+        """The published versions of a module, in semver order."""
+        prefix = f"proxy/{module.escape_path(module_path)}/@v/"
+        found: list[str] = []
+        paginator = self.s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                name = item["Key"][len(prefix) :]
+                # .info is written last, so its presence means "complete".
+                if name.endswith(".info"):
+                    found.append(module.unescape_version(name[: -len(".info")]))
+        return semver.sort_versions(found)
+
+    def proxy(self, path: str) -> ProxyAnswer:
+        """Answer a GOPROXY request for ``path`` (the part after /proxy/)."""
+        try:
+            return self._proxy(path)
+        except InvalidModuleError as error:
+            return ProxyAnswer(404, f"not found: {error}\n".encode())
+
+    def _proxy(self, path: str) -> ProxyAnswer:
+        if path.endswith("/@latest"):
+            module_path = module.unescape_path(path[: -len("/@latest")])
+            module.check_path(module_path)
+            published = self.versions(module_path)
+            releases = [v for v in published if not semver.prerelease(v)]
+            if not published:
+                return _not_found(f"{module_path}: no published versions")
+            latest = (releases or published)[-1]
+            return self._object_answer(
+                self._version_key(module_path, latest, "info"), "application/json"
+            )
+
+        escaped_path, sep, rest = path.partition("/@v/")
+        if not sep or "/" in rest:
+            return _not_found(f"unknown path {path!r}")
+        module_path = module.unescape_path(escaped_path)
+        module.check_path(module_path)
+        if rest == "list":
+            listing = "".join(f"{v}\n" for v in self.versions(module_path))
+            return ProxyAnswer(200, listing.encode())
+
+        stem, dot, ext = rest.rpartition(".")
+        if not dot or ext not in ("info", "mod", "zip"):
+            return _not_found(f"unknown path {path!r}")
+        version = module.unescape_version(stem)
+        key = self._version_key(module_path, version, ext)
+        if ext == "zip":
+            if self._get_head(module_path, version, "info") is None:
+                return _not_found(f"{module_path}@{version}: not published")
+            # A Lambda answer is capped at 6 MB, so the zip comes straight from S3.
+            url = self.s3.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": key},
+                ExpiresIn=PRESIGN_SECONDS,
+            )
+            return ProxyAnswer(302, b"", headers={"Location": url})
+        content_type = "application/json" if ext == "info" else "text/plain"
+        return self._object_answer(key, content_type)
+
+    def _object_answer(self, key: str, content_type: str) -> ProxyAnswer:
+        data = self._get(key)
+        if data is None:
+            return _not_found(f"{key.removeprefix('proxy/')}: not published")
+        return ProxyAnswer(200, data, content_type)
+
+    # -- tokens -----------------------------------------------------------
+
+    def token_is_valid(self, token: str) -> bool:
+        """Whether a personal access token is known."""
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        return self._get(f"tokens/{digest}.json") is not None
+
+
+def basic_auth_token(header: str | None) -> str | None:
+    """The password part of an HTTP Basic Authorization header, if any."""
+    if not header or not header.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return decoded.partition(":")[2] or None
+
+
+def _not_found(message: str) -> ProxyAnswer:
+    return ProxyAnswer(404, f"not found: {message}\n".encode())
+
+
+def _rejected(message: str) -> dict[str, str]:
+    return {"status": "rejected", "code": "invalid-zip", "message": message}
+
+
+def _rfc3339(seconds: float) -> str:
+    moment = datetime.datetime.fromtimestamp(int(seconds), tz=datetime.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _read_go_mod(zip_path: str, module_path: str, version: str) -> bytes:
+    """The go.mod inside a checked module zip, or the one Go synthesizes."""
+    name = f"{module_path}@{version}/go.mod"
+    with zipfile.ZipFile(zip_path) as archive:
+        try:
+            return archive.read(name)
+        except KeyError:
+            # Modules without go.mod get a minimal one, as the go command does.
+            return f"module {module_path}\n".encode()

@@ -1,0 +1,3 @@
+from gomodpub.cli import main
+
+main()

@@ -1,0 +1,137 @@
+"""The API Lambda: the registry's HTTP API and the GOPROXY endpoints."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+from typing import Any
+
+from gomodpub.core.service import (
+    Caller,
+    ProxyAnswer,
+    RegistryService,
+    ServiceError,
+    basic_auth_token,
+)
+from gomodpub.registry.lambda_common import make_service, setup_logging
+
+logger = logging.getLogger(__name__)
+
+
+def _json(status: int, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(body),
+    }
+
+
+def _caller(event: dict[str, Any]) -> Caller:
+    claims = (event.get("requestContext") or {}).get("authorizer", {}).get("claims")
+    if not claims or "sub" not in claims:
+        raise ServiceError(401, "unauthorized", "sign in first")
+    username = claims.get("cognito:username") or claims.get("username") or ""
+    return Caller(sub=claims["sub"], username=username)
+
+
+def _body(event: dict[str, Any]) -> dict[str, Any]:
+    raw = event.get("body") or "{}"
+    if event.get("isBase64Encoded"):
+        raw = base64.b64decode(raw).decode()
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ServiceError(400, "bad-request", "the body is not JSON") from None
+    if not isinstance(value, dict):
+        raise ServiceError(400, "bad-request", "the body must be a JSON object")
+    return value
+
+
+def _config() -> dict[str, Any]:
+    api_url = os.environ.get("GOMODPUB_API_URL", "").rstrip("/")
+    return {
+        "region": os.environ.get("AWS_REGION", ""),
+        "user_pool_id": os.environ.get("GOMODPUB_USER_POOL_ID", ""),
+        "client_id": os.environ.get("GOMODPUB_CLIENT_ID", ""),
+        # Set only for the local registry, whose Cognito is not at AWS.
+        "cognito_endpoint": os.environ.get("GOMODPUB_COGNITO_ENDPOINT", ""),
+        "api_url": api_url,
+        "goproxy": f"{api_url}/proxy",
+        "public_reads": os.environ.get("GOMODPUB_PUBLIC_READS") == "true",
+    }
+
+
+def _proxy(service: RegistryService, event: dict[str, Any], path: str) -> Any:
+    if os.environ.get("GOMODPUB_PUBLIC_READS") != "true":
+        headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+        token = basic_auth_token(headers.get("authorization"))
+        if token is None or not service.token_is_valid(token):
+            return {
+                "statusCode": 401,
+                "headers": {"WWW-Authenticate": 'Basic realm="gomodpub"'},
+                "body": "a personal access token is needed (HTTP Basic password)\n",
+            }
+    answer: ProxyAnswer = service.proxy(path)
+    # Every GOPROXY body served here is UTF-8 text (zips are redirected), and
+    # API Gateway hands base64 bodies on undecoded unless the type is binary.
+    return {
+        "statusCode": answer.status,
+        "headers": {"Content-Type": answer.content_type, **answer.headers},
+        "body": answer.body.decode("utf-8", errors="replace"),
+    }
+
+
+def route(service: RegistryService, event: dict[str, Any]) -> dict[str, Any]:
+    """Answer one API Gateway proxy event."""
+    method = event.get("httpMethod", "GET")
+    resource = event.get("resource", "")
+    params = event.get("pathParameters") or {}
+
+    if resource == "/proxy/{proxy+}" and method == "GET":
+        return dict(_proxy(service, event, params.get("proxy", "")))
+    if resource == "/config" and method == "GET":
+        return _json(200, _config())
+    caller = _caller(event)
+    if resource == "/me" and method == "GET":
+        return _json(200, {"sub": caller.sub, "username": caller.username})
+    if resource == "/uploads" and method == "POST":
+        body = _body(event)
+        try:
+            size = int(body.get("size", 0))
+        except (TypeError, ValueError):
+            raise ServiceError(400, "bad-request", "size must be a number") from None
+        status, answer = service.start_upload(
+            caller,
+            str(body.get("module", "")),
+            str(body.get("version", "")),
+            size,
+            str(body.get("h1", "")),
+        )
+        return _json(status, answer)
+    if resource == "/uploads/{id}" and method == "GET":
+        return _json(200, service.get_upload(caller, params.get("id", "")))
+    if resource == "/uploads/{id}" and method == "DELETE":
+        return _json(200, service.cancel_upload(caller, params.get("id", "")))
+    if resource == "/modules/{proxy+}" and method == "GET":
+        module_path, _, tail = params.get("proxy", "").rpartition("/")
+        if tail == "versions":
+            return _json(
+                200, {"module": module_path, "versions": service.versions(module_path)}
+            )
+    raise ServiceError(404, "not-found", f"no route for {method} {resource}")
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The Lambda entry point."""
+    setup_logging(context)
+    try:
+        return route(make_service(), event)
+    except ServiceError as error:
+        return _json(error.status, error.body())
+    except Exception:
+        logger.exception("unexpected error on %s", event.get("resource"))
+        return _json(
+            500, {"code": "internal", "message": "internal error; see the logs"}
+        )

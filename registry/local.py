@@ -1,0 +1,288 @@
+"""The local registry: MiniStack on 127.0.0.1 with the registry's stack on it.
+
+MiniStack runs as a background process of its own, so the registry outlives
+the command that started it; ``down`` stops it with SIGTERM, which is when
+MiniStack saves user pools and stacks. S3 objects are written through to disk
+at once, so published versions survive even a crash.
+
+Everything lives under one folder (by default the user's data directory):
+
+- ``registry.json``: the port, the process id and the endpoints;
+- ``ministack.log``: MiniStack's own output, for when something goes wrong;
+- ``state/`` and ``s3/``: MiniStack's saved state and S3 objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from gomodpub.core.aws import EndpointSession
+from gomodpub.core.errors import LocalRegistryError
+from gomodpub.registry.deploy import DeployError, StackOutputs, deploy
+
+logger = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+REGION = "us-east-1"
+ARTIFACTS_BUCKET = "gomodpub-artifacts"
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class LocalEndpoints:
+    """Where the running local registry answers."""
+
+    endpoint: str
+    port: int
+    pid: int
+    api_url: str
+    config_url: str
+    goproxy: str
+    user_pool_id: str
+    client_id: str
+    region: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The endpoints as a JSON object."""
+        return asdict(self)
+
+
+def default_data_dir() -> Path:
+    """The user's data folder for the local registry."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("gomodpub")) / "local-registry"
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class LocalRegistry:
+    """Start, deploy, inspect and stop the local registry.
+
+    Args:
+        data_dir: the folder holding the registry's state and its log.
+        python: the interpreter that runs MiniStack (it needs MiniStack and
+            boto3 installed, as gomodpub's own environment has).
+    """
+
+    def __init__(self, data_dir: Path | None = None, python: str = sys.executable):
+        self.data_dir = data_dir or default_data_dir()
+        self.python = python
+        self.state_file = self.data_dir / "registry.json"
+        self.log_file = self.data_dir / "ministack.log"
+
+    # -- state -------------------------------------------------------------
+
+    def _read_state(self) -> dict[str, Any]:
+        try:
+            value = json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _write_state(self, state: dict[str, Any]) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        temporary = self.state_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(state, indent=2))
+        temporary.replace(self.state_file)
+
+    def _healthy(self, port: int) -> bool:
+        try:
+            response = httpx.get(f"http://{HOST}:{port}/_ministack/health", timeout=2)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    def status(self) -> LocalEndpoints | None:
+        """The endpoints of the running registry, or None when it is not running."""
+        state = self._read_state()
+        pid, port = state.get("pid"), state.get("port")
+        if not (pid and port and "endpoints" in state and _process_alive(pid)):
+            return None
+        if not self._healthy(port):
+            return None
+        return LocalEndpoints(**state["endpoints"])
+
+    # -- start ---------------------------------------------------------------
+
+    def boto_session(self, port: int) -> EndpointSession:
+        """A boto3 session whose clients talk to the MiniStack on ``port``."""
+        return EndpointSession(f"http://{HOST}:{port}", REGION)
+
+    def up(self) -> LocalEndpoints:
+        """Start MiniStack if needed and deploy the registry on it.
+
+        Raises:
+            LocalRegistryError: MiniStack did not start or the deploy failed;
+                the message points at the log.
+        """
+        state = self._read_state()
+        pid, port = state.get("pid"), state.get("port")
+        running = bool(pid and port and _process_alive(pid) and self._healthy(port))
+        if not running:
+            port = self._start(state.get("port"))
+        assert isinstance(port, int)
+
+        # Deploying is a no-op when the stack is current; after a crash it
+        # brings back the stack over the surviving bucket.
+        try:
+            outputs = deploy(
+                self.boto_session(port),
+                artifacts_bucket=ARTIFACTS_BUCKET,
+                parameters={
+                    "LocalEndpoint": f"http://{HOST}:{port}",
+                    "PublicReads": "true",
+                },
+                timeout=300,
+            )
+        except DeployError as error:
+            raise LocalRegistryError(
+                f"the local registry could not be deployed: {error}\n"
+                f"MiniStack's log: {self.log_file}"
+            ) from None
+        endpoints = self._endpoints(port, outputs)
+        state = self._read_state()
+        state["endpoints"] = endpoints.to_json()
+        self._write_state(state)
+        return endpoints
+
+    def _endpoints(self, port: int, outputs: StackOutputs) -> LocalEndpoints:
+        return LocalEndpoints(
+            endpoint=f"http://{HOST}:{port}",
+            port=port,
+            pid=int(self._read_state()["pid"]),
+            api_url=outputs.api_url,
+            config_url=outputs.config_url,
+            goproxy=outputs.goproxy,
+            user_pool_id=outputs.user_pool_id,
+            client_id=outputs.client_id,
+            region=outputs.region,
+        )
+
+    def _start(self, preferred_port: int | None) -> int:
+        # The same port as last time keeps GOPROXY settings valid across runs.
+        port = (
+            preferred_port
+            if preferred_port and _port_is_free(preferred_port)
+            else _free_port()
+        )
+        state_dir = self.data_dir / "state"
+        s3_dir = self.data_dir / "s3"
+        for folder in (state_dir, s3_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "BIND_HOST": HOST,
+            "GATEWAY_PORT": str(port),
+            "MINISTACK_HOST": HOST,
+            "PERSIST_STATE": "1",
+            "STATE_DIR": str(state_dir),
+            "S3_PERSIST": "1",
+            "S3_DATA_DIR": str(s3_dir),
+            "MINISTACK_REGION": REGION,
+            "LOG_LEVEL": "WARNING",
+        }
+        logger.info("starting MiniStack on %s:%s", HOST, port)
+        with open(self.log_file, "ab") as log:
+            process = subprocess.Popen(
+                [self.python, "-m", "ministack"],
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.data_dir,
+                # Its own session: it outlives this command and a Ctrl-C here.
+                start_new_session=True,
+            )
+        self._write_state({"pid": process.pid, "port": port})
+
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise LocalRegistryError(
+                    f"MiniStack exited at start (code {process.returncode}); "
+                    f"see {self.log_file}"
+                )
+            if self._healthy(port):
+                return port
+            time.sleep(0.2)
+        self._terminate(process.pid)
+        raise LocalRegistryError(
+            f"MiniStack did not answer within {START_TIMEOUT:.0f} s; "
+            f"see {self.log_file}"
+        )
+
+    # -- stop ----------------------------------------------------------------
+
+    def down(self) -> bool:
+        """Stop the registry so that it saves its state; False if not running."""
+        state = self._read_state()
+        pid = state.get("pid")
+        if not pid or not _process_alive(pid):
+            return False
+        self._terminate(pid)
+        state.pop("pid", None)
+        state.pop("endpoints", None)
+        self._write_state(state)
+        return True
+
+    def _terminate(self, pid: int) -> None:
+        # SIGTERM lets MiniStack save user pools and stacks before it exits.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while time.monotonic() < deadline:
+            if not _reap(pid):
+                return
+            time.sleep(0.1)
+        logger.warning("MiniStack (pid %s) ignored SIGTERM; killing it", pid)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _reap(pid)
+
+
+def _reap(pid: int) -> bool:
+    """Whether ``pid`` still runs, collecting it if it is our exited child."""
+    with contextlib.suppress(ChildProcessError):
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == pid:
+            return False
+    return _process_alive(pid)
