@@ -1137,13 +1137,8 @@ def _directive_prefix(verb: str, path: str) -> str:
     return f"{verb} {path}: " if path else f"{verb}: "
 
 
-def _parse_version(
-    verb: str, path: str, tokens: list[str], i: int, *, exact: bool = False
-) -> str:
-    """Read the version in tokens[i] and put its canonical form back.
-
-    With exact, a version that is valid but not canonical is refused too.
-    """
+def _parse_version(verb: str, path: str, tokens: list[str], i: int) -> str:
+    """Read the version in tokens[i] and put its canonical form back."""
     raw = tokens[i]
     prefix = _directive_prefix(verb, path)
     try:
@@ -1155,7 +1150,7 @@ def _parse_version(
         ) from None
 
     canonical = module.canonical_version(text)
-    if not canonical or (exact and canonical != text):
+    if not canonical:
         raise _DirectiveError(
             f"{prefix}version {_quote(text)} invalid: must be of the form v1.2.3"
         )
@@ -1177,25 +1172,40 @@ def _check_major(verb: str, path: str, version: str, path_major: str) -> None:
         raise _DirectiveError(f"{verb} {path}: {exc}") from None
 
 
-def _parse_interval(verb: str, args: list[str]) -> tuple[str, str, int]:
-    """Read "v" or "[low, high]" at the start of args; return how many tokens."""
+def _parse_interval(args: list[str]) -> tuple[str, str, int]:
+    """Read "v" or "[low, high]" at the start of args; return how many tokens.
+
+    Like x/mod, this only checks the shape; the versions are checked once the
+    module path is known (see _check_retracts).
+    """
     if not args or args[0] == "(":
         raise _DirectiveError("expected '[' or version")
     if args[0] != "[":
-        version = _parse_version(verb, "", args, 0, exact=True)
+        version = _parse_retract_version(args, 0)
         return version, version, 1
 
     if len(args) < 2:
         raise _DirectiveError("expected version after '['")
-    low = _parse_version(verb, "", args, 1, exact=True)
+    low = _parse_retract_version(args, 1)
     if len(args) < 3 or args[2] != ",":
         raise _DirectiveError("expected ',' after version")
     if len(args) < 4:
         raise _DirectiveError("expected version after ','")
-    high = _parse_version(verb, "", args, 3, exact=True)
+    high = _parse_retract_version(args, 3)
     if len(args) < 5 or args[4] != "]":
         raise _DirectiveError("expected ']' after version")
     return low, high, 5
+
+
+def _parse_retract_version(args: list[str], i: int) -> str:
+    raw = args[i]
+    try:
+        return _parse_string(args, i)
+    except _DirectiveError as exc:
+        reason = str(exc).removeprefix("invalid quoted string: ")
+        raise _DirectiveError(
+            f"retract: version {_quote(raw)} invalid: {reason}"
+        ) from None
 
 
 def _directive_comment(block: LineBlock | None, line: Line) -> str:
@@ -1462,7 +1472,7 @@ class ModFile:
     ) -> None:
         rationale = _directive_comment(block, line)
         try:
-            low, high, used = _parse_interval("retract", args)
+            low, high, used = _parse_interval(args)
         except _DirectiveError:
             # Dependencies may use interval syntax newer than this reader.
             if strict:
@@ -1482,10 +1492,8 @@ class ModFile:
         Raises:
             ModFileError: version is not a go version such as 1.23.0.
         """
-        try:
-            _check_go_version(version)
-        except _DirectiveError as exc:
-            raise ModFileError(str(exc)) from None
+        if not _GO_VERSION_RE.fullmatch(version):
+            raise ModFileError(f"invalid language version {_quote(version)}")
 
         if self.go is not None:
             self.go.version = version
@@ -1500,10 +1508,8 @@ class ModFile:
         Raises:
             ModFileError: name is neither "default" nor a go1... toolchain name.
         """
-        try:
-            _check_toolchain(name)
-        except _DirectiveError as exc:
-            raise ModFileError(str(exc)) from None
+        if not _TOOLCHAIN_RE.match(name):
+            raise ModFileError(f"invalid toolchain name {_quote(name)}")
 
         if self.toolchain is not None:
             self.toolchain.name = name
@@ -1575,11 +1581,14 @@ class ModFile:
         The line joins the last retract block (or line) of the file.
 
         Raises:
+            ModFileError: the file has no module line.
             InvalidModuleError: a bound is not a canonical version that fits
                 the module path.
         """
         high = low if high is None else high
-        path = self.module.path if self.module is not None else ""
+        if self.module is None:
+            raise ModFileError("no module directive found, so retract cannot be used")
+        path = self.module.path
         _check_canonical_version(path, high)
         _check_canonical_version(path, low)
 
@@ -1679,16 +1688,18 @@ def _parse_modfile(data: bytes | str, filename: str, strict: bool) -> ModFile:
 
     problems = _read_directives(mod.syntax, _MODFILE_BLOCKS, strict, read)
     if strict:
-        problems.extend(_check_retract_majors(mod))
+        problems.extend(_check_retracts(mod))
     if problems:
         raise ParseError(sorted(problems, key=lambda p: (p.line, p.col)))
     return mod
 
 
-def _check_retract_majors(mod: ModFile) -> list[Problem]:
-    """Check retracted versions against the module path, as the go command does.
+def _check_retracts(mod: ModFile) -> list[Problem]:
+    """Check retracted versions as the go command does once it knows the path.
 
-    The module line may come after the retractions, so this runs last.
+    x/mod leaves this to a caller-supplied fixer; the go command's refuses
+    versions that are not canonical or do not fit the module path. The module
+    line may come after the retractions, so this runs last.
     """
     problems: list[Problem] = []
     for retract in mod.retracts:
@@ -1696,13 +1707,29 @@ def _check_retract_majors(mod: ModFile) -> list[Problem]:
         if mod.module is None:
             message = "no module directive found, so retract cannot be used"
             return [Problem(mod.syntax.name, start.line, start.col, message)]
+
         path = mod.module.path
-        try:
-            _, path_major, _ = module.split_path_version(path)
-            for version in {retract.low, retract.high}:
-                _check_major("retract", path, version, path_major)
-        except _DirectiveError as exc:
-            problems.append(Problem(mod.syntax.name, start.line, start.col, str(exc)))
+        if not path:
+            # The module line itself is wrong, and already reported.
+            break
+        _, path_major, _ = module.split_path_version(path)
+        for version in dict.fromkeys((retract.low, retract.high)):
+            message = ""
+            if module.canonical_version(version) != version:
+                message = (
+                    f"retract {path}: version {_quote(version)} invalid: "
+                    "must be of the form v1.2.3"
+                )
+            elif not module.match_path_major(version, path_major):
+                try:
+                    module.check_path_major(version, path_major)
+                except InvalidModuleError as exc:
+                    message = f"retract {path}: {exc}"
+            if message:
+                problems.append(
+                    Problem(mod.syntax.name, start.line, start.col, message)
+                )
+                break
     return problems
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gomodpub.core import modfile
-from gomodpub.core.errors import ModFileError
+from gomodpub.core.errors import InvalidModuleError, ModFileError
 from tests.helpers.conformance import MODFILE_TESTDATA
 
 # x/mod's own tests expect these to fail Parse (unknown verbs, repeated module
@@ -273,7 +276,7 @@ ERRORS = [
     ("module a\nretract [v1.0.0, v1.0.1\n", "go.mod:2:1: expected ']' after version"),
     (
         "module a\nretract v1.2\n",
-        'go.mod:2:1: retract: version "v1.2" invalid: must be of the form v1.2.3',
+        'go.mod:2:1: retract a: version "v1.2" invalid: must be of the form v1.2.3',
     ),
     (
         "module a/v2\nretract v1.0.0\n",
@@ -396,3 +399,352 @@ def test_read_module_info_needs_a_module_line(tmp_path: Path) -> None:
 def test_read_module_info_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ModFileError, match=r"cannot read .*go\.mod: No such file"):
         modfile.read_module_info(tmp_path / "go.mod")
+
+
+# ---------------------------------------------------------------------------
+# Editing (expected bytes checked against x/mod's Add*/Drop* plus Cleanup)
+
+
+def _edited(data: str, edit: Callable[[modfile.ModFile], None]) -> bytes:
+    mod = modfile.parse(data)
+    edit(mod)
+    out = mod.format()
+
+    # The result must read back to the same file and the same data.
+    again = modfile.parse(out)
+    assert again.format() == out
+    assert again.requires == mod.requires
+    assert again.retracts == mod.retracts
+    assert again.go == mod.go
+    assert again.toolchain == mod.toolchain
+    return out
+
+
+def test_set_go_version_updates_the_line_in_place() -> None:
+    data = "module example.com/m\n\ngo 1.20 // old\n"
+
+    out = _edited(data, lambda m: m.set_go_version("1.22.0"))
+
+    assert out == b"module example.com/m\n\ngo 1.22.0 // old\n"
+
+
+def test_set_go_version_adds_the_line_after_module() -> None:
+    data = "module example.com/m\n\nrequire example.com/a v1.0.0\n"
+
+    out = _edited(data, lambda m: m.set_go_version("1.22.0"))
+
+    assert out == (
+        b"module example.com/m\n\ngo 1.22.0\n\nrequire example.com/a v1.0.0\n"
+    )
+
+
+def test_set_go_version_refuses_bad_versions() -> None:
+    mod = modfile.parse("module m\n")
+
+    with pytest.raises(ModFileError, match=r'^invalid language version "1\.x"$'):
+        mod.set_go_version("1.x")
+
+
+def test_set_toolchain_adds_after_go_line_keeping_comments() -> None:
+    data = (
+        "// Deprecated: no\nmodule example.com/m\n\n"
+        "// the go line\ngo 1.20 // old\n\n// final\n"
+    )
+
+    out = _edited(data, lambda m: m.set_toolchain("go1.23.1"))
+
+    assert out == (
+        b"// Deprecated: no\nmodule example.com/m\n\n// the go line\ngo 1.20 // old\n"
+        b"\ntoolchain go1.23.1\n\n// final\n"
+    )
+
+
+def test_set_and_drop_toolchain() -> None:
+    data = "module m\n\ngo 1.22\n\ntoolchain go1.22.3\n"
+
+    assert _edited(data, lambda m: m.set_toolchain("default")) == (
+        b"module m\n\ngo 1.22\n\ntoolchain default\n"
+    )
+    assert _edited(data, lambda m: m.drop_toolchain()) == b"module m\n\ngo 1.22\n"
+    with pytest.raises(ModFileError, match=r'^invalid toolchain name "1\.2"$'):
+        modfile.parse(data).set_toolchain("1.2")
+
+
+def test_add_require_turns_a_line_into_a_block() -> None:
+    data = "module m\n\nrequire example.com/a v1.0.0\n"
+
+    out = _edited(data, lambda m: m.add_require("example.com/new", "v1.2.3", True))
+
+    assert out == (
+        b"module m\n\nrequire (\n\texample.com/a v1.0.0\n"
+        b"\texample.com/new v1.2.3 // indirect\n)\n"
+    )
+
+
+def test_add_require_joins_the_last_block() -> None:
+    data = (
+        "module m\n\nrequire (\n\texample.com/a v1.0.0\n)\n\n"
+        "require (\n\texample.com/c v1.0.0 // indirect\n)\n"
+    )
+
+    out = _edited(data, lambda m: m.add_require("example.com/d", "v0.1.0"))
+
+    assert out == (
+        b"module m\n\nrequire (\n\texample.com/a v1.0.0\n)\n\n"
+        b"require (\n\texample.com/c v1.0.0 // indirect\n\texample.com/d v0.1.0\n)\n"
+    )
+
+
+def test_add_require_updates_the_first_line_and_drops_duplicates() -> None:
+    data = (
+        "module m\nrequire example.com/a v1.0.0 // first\nrequire (\n"
+        "\texample.com/a v1.1.0 // second\n\texample.com/z v1.1.0\n)\n"
+    )
+
+    out = _edited(data, lambda m: m.add_require("example.com/a", "v1.5.0"))
+
+    assert out == (
+        b"module m\n\nrequire example.com/a v1.5.0 // first\n\n"
+        b"require example.com/z v1.1.0\n"
+    )
+
+
+def test_add_require_sets_or_clears_the_indirect_mark() -> None:
+    data = (
+        "module m\n\nrequire (\n\texample.com/c v1.0.0 // indirect\n"
+        "\texample.com/d v1.1.0 // indirect; why\n\texample.com/e v1.1.0 // note\n)\n"
+    )
+
+    def edit(mod: modfile.ModFile) -> None:
+        mod.add_require("example.com/c", "v1.5.0")
+        mod.add_require("example.com/d", "v1.5.0")
+        mod.add_require("example.com/e", "v1.5.0", indirect=True)
+
+    assert _edited(data, edit) == (
+        b"module m\n\nrequire (\n\texample.com/c v1.5.0\n"
+        b"\texample.com/d v1.5.0 // why\n\texample.com/e v1.5.0 // indirect; note\n)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "version", "message"),
+    [
+        ("example.com/a", "v1.2", 'version "v1.2" invalid: must be of the form v1.2.3'),
+        (
+            "example.com/a/v2",
+            "v2",
+            'version "v2" invalid: must be of the form v2.2.3',
+        ),
+        (
+            "example.com/a/v2",
+            "v1.0.0",
+            'version "v1.0.0" invalid: should be v2, not v1',
+        ),
+        (
+            "example.com/a",
+            "v2.0.0",
+            'version "v2.0.0" invalid: should be v2.0.0+incompatible '
+            "(or module example.com/a/v2)",
+        ),
+        ("a b", "v1.0.0", "malformed import path \"a b\": invalid char ' '"),
+    ],
+)
+def test_add_require_refuses_bad_arguments(
+    path: str, version: str, message: str
+) -> None:
+    mod = modfile.parse("module m\n")
+
+    with pytest.raises(InvalidModuleError) as info:
+        mod.add_require(path, version)
+
+    assert str(info.value) == message
+
+
+def test_drop_require_folds_a_one_line_block() -> None:
+    data = (
+        "// head\nmodule example.com/m // eol\n\ngo 1.21\n\nrequire (\n"
+        "\texample.com/a v1.0.0 // keep\n\texample.com/b v1.1.0 // indirect\n)\n\n"
+        "// trailing\n"
+    )
+
+    out = _edited(data, lambda m: m.drop_require("example.com/a"))
+
+    assert out == (
+        b"// head\nmodule example.com/m // eol\n\ngo 1.21\n\n"
+        b"require example.com/b v1.1.0 // indirect\n\n// trailing\n"
+    )
+
+
+def test_drop_require_of_the_last_line_removes_the_block() -> None:
+    data = "module m\n\nrequire (\n\texample.com/a v1.0.0\n)\n\ngo 1.21\n"
+
+    out = _edited(data, lambda m: m.drop_require("example.com/a"))
+
+    assert out == b"module m\n\ngo 1.21\n"
+
+
+def test_add_retract_with_rationale_joins_the_last_retract() -> None:
+    data = "module example.com/m\n\ngo 1.21\n\n// Bad build.\nretract v1.0.0\n"
+
+    out = _edited(data, lambda m: m.add_retract("v1.3.0", "v1.4.0", "two\nlines"))
+
+    assert out == (
+        b"module example.com/m\n\ngo 1.21\n\nretract (\n\t// Bad build.\n\tv1.0.0\n"
+        b"\t// two\n\t// lines\n\t[v1.3.0, v1.4.0]\n)\n"
+    )
+    mod = modfile.parse(out)
+    assert [(r.low, r.high, r.rationale) for r in mod.retracts] == [
+        ("v1.0.0", "v1.0.0", "Bad build."),
+        ("v1.3.0", "v1.4.0", "two\nlines"),
+    ]
+
+
+def test_add_retract_to_a_file_without_retractions() -> None:
+    data = "module example.com/m\n\ngo 1.21\n"
+
+    out = _edited(data, lambda m: m.add_retract("v1.0.1", rationale="Broken."))
+
+    assert out == b"module example.com/m\n\ngo 1.21\n\n// Broken.\nretract v1.0.1\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "low", "error", "message"),
+    [
+        (
+            "module example.com/m/v2\n",
+            "v1.0.0",
+            InvalidModuleError,
+            'version "v1.0.0" invalid: should be v2, not v1',
+        ),
+        (
+            "module example.com/m\n",
+            "v1.0",
+            InvalidModuleError,
+            'version "v1.0" invalid: must be of the form v1.2.3',
+        ),
+        (
+            "go 1.21\n",
+            "v1.0.0",
+            ModFileError,
+            "no module directive found, so retract cannot be used",
+        ),
+    ],
+)
+def test_add_retract_refuses_bad_arguments(
+    data: str, low: str, error: type[Exception], message: str
+) -> None:
+    mod = modfile.parse(data)
+
+    with pytest.raises(error) as info:
+        mod.add_retract(low)
+
+    assert str(info.value) == message
+
+
+def test_drop_retract_matches_the_exact_interval() -> None:
+    data = (
+        "module example.com/m\n\ngo 1.21\n\n// Bad build.\nretract v1.0.0\n\n"
+        "retract (\n\t[v1.1.0, v1.1.5] // broken API\n\tv1.2.0\n)\n"
+    )
+
+    assert _edited(data, lambda m: m.drop_retract("v1.1.0", "v1.1.5")) == (
+        b"module example.com/m\n\ngo 1.21\n\n// Bad build.\nretract v1.0.0\n\n"
+        b"retract v1.2.0\n"
+    )
+    assert _edited(data, lambda m: m.drop_retract("v1.1.0")) == data.encode()
+    assert _edited(data, lambda m: m.drop_retract("v1.0.0")) == (
+        b"module example.com/m\n\ngo 1.21\n\n"
+        b"retract (\n\t[v1.1.0, v1.1.5] // broken API\n\tv1.2.0\n)\n"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Robustness: parse either returns a ModFile or raises ModFileError
+
+_REAL_FILES = [
+    p.read_bytes()
+    for p in sorted(MODFILE_TESTDATA.rglob("*"))
+    if p.is_file() and p.suffix in (".in", ".golden")
+]
+_PIECES = [
+    b"(",
+    b")",
+    b"[",
+    b"]",
+    b",",
+    b'"',
+    b"`",
+    b"/",
+    b"*",
+    b"//",
+    b"\\",
+    b"\n",
+    b"\t",
+    b"\r\n",
+    b" ",
+    b"=>",
+    b"v1.2.3",
+    b"v2.0.0+incompatible",
+    b"// indirect",
+    b"require",
+    b"retract",
+    b"module",
+    b"go 1.21",
+    b"toolchain",
+    b"godebug a=b",
+    b"replace",
+    b"exclude",
+    b"tool",
+    b"ignore",
+    b"\xc3\xa9",
+    b"\xff",
+    b"\x00",
+    b"\xc2\xa0",
+    b"example.com/a/v2",
+    b"// Deprecated: x",
+    b"\\x41",
+    b"@",
+    b"'",
+]
+
+
+@st.composite
+def _mutated_go_mod(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from(_REAL_FILES)))
+    for _ in range(draw(st.integers(1, 6))):
+        pos = draw(st.integers(0, len(data)))
+        if draw(st.booleans()):
+            data[pos:pos] = draw(st.sampled_from(_PIECES))
+        else:
+            del data[pos : pos + draw(st.integers(1, 8))]
+    return bytes(data)
+
+
+def _parse_all_ways(data: bytes | str) -> None:
+    for parser in (modfile.parse, modfile.parse_lax, modfile.parse_work):
+        try:
+            result = parser(data)
+        except ModFileError as exc:
+            assert str(exc)
+            continue
+        # Whatever parses must print, and the print must read back the same.
+        out = result.format()
+        assert modfile.parse_syntax(out).format() == out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_fuzz_random_bytes(data: bytes) -> None:
+    _parse_all_ways(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_fuzz_random_text(data: str) -> None:
+    _parse_all_ways(data)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_mutated_go_mod())
+def test_fuzz_mutated_go_mod_files(data: bytes) -> None:
+    _parse_all_ways(data)
