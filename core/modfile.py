@@ -123,7 +123,7 @@ MAX_GO_MOD_SIZE = 16 << 20
 _GO_VERSION_RE = re.compile(
     r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?"
 )
-_LAX_GO_VERSION_RE = re.compile(r"v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)", re.S)
+_LAX_GO_VERSION_RE = re.compile(r"v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)")
 _TOOLCHAIN_RE = re.compile(r"default\Z|go1(\Z|\.)")
 _DEPRECATED_RE = re.compile(r"(?:\A|\n\n)Deprecated: *(.*?)(?:\Z|\n\n)", re.S)
 
@@ -133,6 +133,7 @@ _GO_SPACE = (
     "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
+_GO_SPACE_RUN_RE = re.compile(f"[{_GO_SPACE}]+")
 
 
 # ---------------------------------------------------------------------------
@@ -459,12 +460,9 @@ class _Lexer:
     def _finish(self, kind: str, start: Position, end_offset: int) -> None:
         text = self.text[start.offset : end_offset]
         self._advance(end_offset)
+        # A comment token runs through its newline, which is not its text.
         if kind in (_COMMENT, _EOL_COMMENT):
-            text = (
-                text.removesuffix("\n").removesuffix("\r")
-                if text.endswith("\r\n")
-                else text.removesuffix("\n")
-            )
+            text = text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
         self.token = _Token(kind, text, start, self.pos())
 
     def _read_token(self) -> None:
@@ -696,8 +694,7 @@ class _Parser:
 def _assign_suffix_comments(file: FileSyntax, suffixes: list[Comment]) -> None:
     """Attach each end-of-line comment to the syntax that ends just before it.
 
-    Whole-line comments were already attached by the parser; Go's assignment
-    of them is a no-op for the same reason.
+    Whole-line comments never get here: the parser attaches them as it reads.
     """
     postorder: list[_Node] = []
     for stmt in file.stmts:
@@ -1229,7 +1226,8 @@ def _parse_deprecation(block: LineBlock | None, line: Line) -> str:
 def _is_indirect(line: Line) -> bool:
     if not line.comments.suffix:
         return False
-    words = line.comments.suffix[0].token.removeprefix("//").split()
+    text = line.comments.suffix[0].token.removeprefix("//")
+    words = [w for w in _GO_SPACE_RUN_RE.split(text) if w]
     return words == ["indirect"] or (len(words) > 1 and words[0] == "indirect;")
 
 
@@ -1534,7 +1532,9 @@ class ModFile:
         """Require path at version, updating the first existing line for path.
 
         Other lines for the same path are dropped. A new line joins the last
-        require block (or line) of the file.
+        require block (or line) of the file. Afterwards the line carries an
+        "// indirect" mark exactly when indirect is true; the rest of its
+        comment is kept.
 
         Raises:
             InvalidModuleError: the path or version is not acceptable.
@@ -1567,11 +1567,12 @@ class ModFile:
 
     def drop_require(self, path: str) -> None:
         """Remove every requirement on path."""
-        for req in self.requires:
-            if req.path == path:
-                _mark_removed(req.syntax)
-        self.requires = [r for r in self.requires if r.path != path]
-        self.syntax.cleanup()
+        dropped = [r for r in self.requires if r.path == path]
+        for req in dropped:
+            _mark_removed(req.syntax)
+        if dropped:
+            self.requires = [r for r in self.requires if r.path != path]
+            self.syntax.cleanup()
 
     def add_retract(
         self, low: str, high: str | None = None, rationale: str = ""
@@ -1606,14 +1607,12 @@ class ModFile:
     def drop_retract(self, low: str, high: str | None = None) -> None:
         """Remove the retractions of exactly this version or interval."""
         high = low if high is None else high
-        kept: list[Retract] = []
-        for retract in self.retracts:
-            if retract.low == low and retract.high == high:
-                _mark_removed(retract.syntax)
-            else:
-                kept.append(retract)
-        self.retracts = kept
-        self.syntax.cleanup()
+        dropped = [r for r in self.retracts if (r.low, r.high) == (low, high)]
+        for retract in dropped:
+            _mark_removed(retract.syntax)
+        if dropped:
+            self.retracts = [r for r in self.retracts if (r.low, r.high) != (low, high)]
+            self.syntax.cleanup()
 
 
 def _set_indirect(req: Require, indirect: bool) -> None:

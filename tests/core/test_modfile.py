@@ -658,6 +658,62 @@ def test_drop_retract_matches_the_exact_interval() -> None:
     )
 
 
+def test_drops_that_match_nothing_keep_the_layout() -> None:
+    data = (
+        "module m\n\nrequire (\n\texample.com/a v1.0.0\n)\n\nretract (\n\tv1.0.0\n)\n"
+    )
+
+    def edit(mod: modfile.ModFile) -> None:
+        mod.drop_require("example.com/zzz")
+        mod.drop_retract("v9.0.0")
+        mod.drop_toolchain()
+
+    assert _edited(data, edit) == data.encode()
+
+
+def test_edits_keep_the_typed_data_in_step() -> None:
+    mod = modfile.parse("module example.com/m\n")
+
+    mod.set_go_version("1.22")
+    mod.add_require("example.com/a", "v1.0.0")
+    mod.add_require("example.com/b", "v1.0.0", indirect=True)
+    mod.add_retract("v1.0.0", rationale="oops")
+    mod.drop_require("example.com/a")
+
+    assert mod.go is not None and mod.go.version == "1.22"
+    assert [(r.path, r.indirect) for r in mod.requires] == [("example.com/b", True)]
+    assert [(r.low, r.rationale) for r in mod.retracts] == [("v1.0.0", "oops")]
+    assert mod.format() == (
+        b"module example.com/m\n\ngo 1.22\n\n"
+        b"require example.com/b v1.0.0 // indirect\n\n// oops\nretract v1.0.0\n"
+    )
+
+
+# ---------------------------------------------------------------------------
+# go.work
+
+
+def test_parse_work_reads_its_directives() -> None:
+    work = modfile.parse_work(
+        b'go 1.22\n\nuse (\n\t./a\n\t"./b c"\n)\n\nreplace x.y/z => ./z\n'
+    )
+
+    assert work.go is not None and work.go.version == "1.22"
+    assert [u.path for u in work.uses] == ["./a", "./b c"]
+    assert [(r.old_path, r.new_path) for r in work.replaces] == [("x.y/z", "./z")]
+
+
+def test_parse_work_refuses_go_mod_directives() -> None:
+    with pytest.raises(ModFileError) as info:
+        modfile.parse_work(b"module m\nuse\nrequire (\n\tx v1.0.0\n)\n")
+
+    assert str(info.value) == (
+        "go.work:1:1: unknown directive: module\n"
+        "go.work:2:1: usage: use local/dir\n"
+        "go.work:3:1: unknown block type: require"
+    )
+
+
 # ---------------------------------------------------------------------------
 # Robustness: parse either returns a ModFile or raises ModFileError
 
