@@ -57,9 +57,14 @@ import posixpath
 import re
 import stat
 import struct
+import tempfile
+import threading
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Protocol
@@ -80,9 +85,17 @@ MAX_GO_MOD = 16 << 20
 MAX_LICENSE = 16 << 20
 """Largest LICENSE in a module zip."""
 
-# Go's zip writer leaves the modification time unset, which is DOS date and
-# time zero; Python spells that 1980-00-00 00:00:00.
-_ZIP_TIME = (1980, 0, 0, 0, 0, 0)
+COMPRESS_LEVEL = 3
+"""zlib level for packing: about the size Go's level 5 gives, much faster."""
+
+# Files up to _SMALL_FILE are read and deflated in one go; a bigger file's
+# deflated data is held in memory up to _SPOOL_MEMORY while it waits for its
+# turn, then spills to a temporary file. Workers take files in batches of
+# about _BATCH_BYTES or _BATCH_FILES, whichever comes first.
+_SMALL_FILE = 1 << 20
+_SPOOL_MEMORY = 4 << 20
+_BATCH_BYTES = 4 << 20
+_BATCH_FILES = 256
 
 _VCS_DIRS = frozenset({".bzr", ".git", ".hg", ".svn"})
 
@@ -663,38 +676,338 @@ def _write_zip(
     prefix: str,
     files: Sequence[ModuleFile],
     on_progress: ProgressCallback | None,
+    *,
+    level: int = COMPRESS_LEVEL,
+    workers: int | None = None,
 ) -> str:
-    """Write files under prefix as a zip to out; return the zip's h1."""
+    """Write files under prefix as a zip to out; return the zip's h1.
+
+    Files are hashed and compressed in batches on worker threads (zlib and
+    hashlib let go of the GIL), and written out in order. Only a few batches
+    are in flight at once and a big file spills to a temporary file, so
+    memory stays bounded whatever the size of the module.
+    """
+    workers = workers or min(4, os.cpu_count() or 1)
+    writer = _ZipWriter(out)
     digests: list[tuple[str, str]] = []
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for f in files:
-            name = prefix + f.path
-            declared = f.lstat().size
-            entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.file_size = declared
-            digest = hashlib.sha256()
-            written = 0
-            try:
-                with f.open() as source, archive.open(entry, "w") as sink:
-                    while chunk := source.read(CHUNK_SIZE):
-                        written += len(chunk)
-                        if written > declared:
-                            raise ZipError(
-                                f"file {_go_quote(f.path)} is larger than declared size"
-                            )
-                        digest.update(chunk)
-                        sink.write(chunk)
-                        if on_progress is not None:
-                            on_progress(len(chunk))
-            except OSError as exc:
-                raise ZipError(f"cannot read {f.path}: {exc}") from exc
-            # Go leaves the attributes empty; zipfile fills in 0o600 on open.
-            entry.external_attr = 0
-            digests.append((name, digest.hexdigest()))
+    progress = _ProgressCounter()
+    batches = _batches(files)
+    with ThreadPoolExecutor(workers, thread_name_prefix="modzip") as pool:
+        pending: deque[Future[list[_PackedFile]]] = deque()
+        try:
+            while True:
+                while (
+                    len(pending) < 2 * workers
+                    and (batch := next(batches, None)) is not None
+                ):
+                    pending.append(pool.submit(_pack_batch, batch, level, progress))
+                if not pending:
+                    break
+                for packed in _wait(pending.popleft(), progress, on_progress):
+                    name = prefix + packed.path
+                    writer.add(name, packed)
+                    digests.append((name, packed.sha256))
+        finally:
+            for job in pending:
+                job.cancel()
+            for job in pending:
+                if not job.cancelled() and job.exception() is None:
+                    for packed in job.result():
+                        packed.close()
+    writer.close()
+    if on_progress is not None and (rest := progress.take()):
+        on_progress(rest)
     h1: str = summary_hash(digests)
     return h1
+
+
+def _batches(files: Iterable[ModuleFile]) -> Iterator[list[ModuleFile]]:
+    """Group files in zip order, so that small files share one worker hop."""
+    batch: list[ModuleFile] = []
+    size = 0
+    for f in files:
+        batch.append(f)
+        size += max(f.lstat().size, 0)
+        if size >= _BATCH_BYTES or len(batch) >= _BATCH_FILES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _wait(
+    job: Future[list[_PackedFile]],
+    progress: _ProgressCounter,
+    on_progress: ProgressCallback | None,
+) -> list[_PackedFile]:
+    """Wait for a batch to be packed, passing on progress from this thread."""
+    if on_progress is None:
+        return job.result()
+    while True:
+        try:
+            packed = job.result(timeout=0.1)
+        except FuturesTimeout:
+            if delta := progress.take():
+                on_progress(delta)
+            continue
+        if delta := progress.take():
+            on_progress(delta)
+        return packed
+
+
+class _ProgressCounter:
+    """Bytes read by the workers and not yet reported."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def add(self, n: int) -> None:
+        """Count n more bytes read."""
+        with self._lock:
+            self._count += n
+
+    def take(self) -> int:
+        """Return the bytes counted since the last call."""
+        with self._lock:
+            n, self._count = self._count, 0
+        return n
+
+
+@dataclass(frozen=True)
+class _PackedFile:
+    """A file's deflated data (in memory, or spilled), with what headers need."""
+
+    path: str
+    data: bytes | IO[bytes]
+    crc: int
+    size: int
+    compressed_size: int
+    sha256: str
+
+    def chunks(self) -> Iterator[bytes]:
+        """Yield the deflated data."""
+        if isinstance(self.data, bytes):
+            yield self.data
+            return
+        with self.data:
+            while chunk := self.data.read(CHUNK_SIZE):
+                yield chunk
+
+    def close(self) -> None:
+        """Let go of a spilled file's temporary storage."""
+        if not isinstance(self.data, bytes):
+            self.data.close()
+
+
+def _pack_batch(
+    files: list[ModuleFile], level: int, progress: _ProgressCounter
+) -> list[_PackedFile]:
+    """Pack a batch of files; on failure, release what was packed so far."""
+    packed: list[_PackedFile] = []
+    try:
+        for f in files:
+            packed.append(_pack_file(f, level, progress))
+    except BaseException:
+        for p in packed:
+            p.close()
+        raise
+    return packed
+
+
+def _pack_file(f: ModuleFile, level: int, progress: _ProgressCounter) -> _PackedFile:
+    """Read a file once: hash it, take its CRC and deflate it."""
+    declared = f.lstat().size
+    try:
+        with f.open() as source:
+            if declared <= _SMALL_FILE:
+                return _pack_small(f.path, source, declared, level, progress)
+            return _pack_large(f.path, source, declared, level, progress)
+    except OSError as exc:
+        raise ZipError(f"cannot read {f.path}: {exc}") from exc
+
+
+def _pack_small(
+    path: str, source: IO[bytes], declared: int, level: int, progress: _ProgressCounter
+) -> _PackedFile:
+    data = source.read(max(declared, 0) + 1)
+    if len(data) > declared:
+        raise ZipError(f"file {_go_quote(path)} is larger than declared size")
+    deflated = zlib.compress(data, level, -zlib.MAX_WBITS)
+    progress.add(len(data))
+    return _PackedFile(
+        path,
+        deflated,
+        zlib.crc32(data),
+        len(data),
+        len(deflated),
+        hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _pack_large(
+    path: str, source: IO[bytes], declared: int, level: int, progress: _ProgressCounter
+) -> _PackedFile:
+    digest = hashlib.sha256()
+    crc = 0
+    size = 0
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    # The spool goes to the caller, who writes it out and closes it.
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(_SPOOL_MEMORY)  # noqa: SIM115
+    try:
+        while chunk := source.read(CHUNK_SIZE):
+            size += len(chunk)
+            if size > declared:
+                raise ZipError(f"file {_go_quote(path)} is larger than declared size")
+            digest.update(chunk)
+            crc = zlib.crc32(chunk, crc)
+            spool.write(compressor.compress(chunk))
+            progress.add(len(chunk))
+        spool.write(compressor.flush())
+        compressed_size = spool.tell()
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return _PackedFile(path, spool, crc, size, compressed_size, digest.hexdigest())
+
+
+_LOCAL_SIG = 0x04034B50
+_CENTRAL_SIG = 0x02014B50
+_DESCRIPTOR_SIG = 0x08074B50
+_END_SIG = 0x06054B50
+_END64_SIG = 0x06064B50
+_END64_LOCATOR_SIG = 0x07064B50
+_FLAG_DESCRIPTOR = 0x8
+_FLAG_UTF8 = 0x800
+_VERSION_20 = 20
+_VERSION_45 = 45
+_UINT16_MAX = 0xFFFF
+_UINT32_MAX = 0xFFFFFFFF
+
+
+class _ZipWriter:
+    """Writes zip entries the way Go's archive/zip lays them out.
+
+    Each entry is a local header without sizes, the deflated data, then a
+    data descriptor with CRC and sizes; DOS time and date are zero and no
+    attributes are set, as for Go's zip.Writer.Create.
+    """
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self._offset = 0
+        self._central: list[bytes] = []
+
+    def _write(self, data: bytes) -> None:
+        self._out.write(data)
+        self._offset += len(data)
+
+    def add(self, name: str, packed: _PackedFile) -> None:
+        """Write one entry, its deflated data taken from packed."""
+        if max(packed.size, packed.compressed_size, self._offset) >= _UINT32_MAX:
+            # Cannot happen within the 500 MiB limit; refuse rather than
+            # write a zip64 entry nobody tested.
+            raise ZipError(f"zip entry {name} is too large")
+        raw = name.encode("utf-8", "surrogateescape")
+        flags = _FLAG_DESCRIPTOR | (_FLAG_UTF8 if _needs_utf8_flag(name) else 0)
+        offset = self._offset
+        self._write(
+            struct.pack(
+                "<IHHHHHIIIHH",
+                _LOCAL_SIG,
+                _VERSION_20,
+                flags,
+                zipfile.ZIP_DEFLATED,
+                0,
+                0,
+                0,
+                0,
+                0,
+                len(raw),
+                0,
+            )
+            + raw
+        )
+        for chunk in packed.chunks():
+            self._write(chunk)
+        self._write(
+            struct.pack(
+                "<IIII",
+                _DESCRIPTOR_SIG,
+                packed.crc,
+                packed.compressed_size,
+                packed.size,
+            )
+        )
+        self._central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                _CENTRAL_SIG,
+                _VERSION_20,
+                _VERSION_20,
+                flags,
+                zipfile.ZIP_DEFLATED,
+                0,
+                0,
+                packed.crc,
+                packed.compressed_size,
+                packed.size,
+                len(raw),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + raw
+        )
+
+    def close(self) -> None:
+        """Write the central directory and the end records."""
+        start = self._offset
+        for record in self._central:
+            self._write(record)
+        size = self._offset - start
+        count = len(self._central)
+        if count >= _UINT16_MAX or start >= _UINT32_MAX or size >= _UINT32_MAX:
+            # Like Go, switch to zip64 end records only when the numbers do
+            # not fit the classic ones (a module of 65535 files or more).
+            end64 = self._offset
+            self._write(
+                struct.pack(
+                    "<IQHHIIQQQQ",
+                    _END64_SIG,
+                    44,
+                    _VERSION_45,
+                    _VERSION_45,
+                    0,
+                    0,
+                    count,
+                    count,
+                    size,
+                    start,
+                )
+            )
+            self._write(struct.pack("<IIQI", _END64_LOCATOR_SIG, 0, end64, 1))
+            count = min(count, _UINT16_MAX)
+            size = min(size, _UINT32_MAX)
+            start = min(start, _UINT32_MAX)
+        self._write(
+            struct.pack("<IHHHHIIH", _END_SIG, 0, 0, count, count, size, start, 0)
+        )
+
+
+def _needs_utf8_flag(name: str) -> bool:
+    """Tell whether Go would mark a name as UTF-8 in a zip header."""
+    # Go sets the flag for names outside the ASCII subset that most code
+    # pages share: controls, '\\', '~' and anything past it.
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return any(c < " " or c > "}" or c == "\\" for c in name)
 
 
 # ---------------------------------------------------------------------------
