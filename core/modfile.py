@@ -27,16 +27,19 @@ Directives (:func:`parse`, :func:`parse_lax`)
     ``+incompatible`` is dropped); their major version must fit the module
     path's ``/vN`` or ``.vN`` suffix. The go version must look like
     ``1.23``, ``1.23.0`` or ``1.23rc1``; the toolchain like ``go1.23.0`` or
-    ``default``. Beyond x/mod, the main module's path must be a valid import
-    path (the go command checks this when it loads the module). Every
-    problem found here is reported, one per line.
+    ``default``. Every problem found here is reported, one per line.
+
+    :func:`parse` also makes the checks the go command adds when the file is
+    its main module's, which x/mod leaves to its caller: the module path
+    must be a valid import path, and retracted versions must be canonical
+    and fit the module path (a file with retractions needs a module line).
 
     :func:`parse_lax` reads a dependency's go.mod the way the go command
     does: only ``module``, ``go``, ``require``, ``retract`` and ``ignore``
     count; other directives (``toolchain`` included, as in x/mod), unknown
     directives and unknown blocks are ignored, a go version with a suffix
-    such as ``1.21-custom`` is shortened to ``1.21``, and malformed
-    retractions are skipped.
+    such as ``1.21-custom`` is shortened to ``1.21``, malformed retractions
+    are skipped and retracted versions are kept as written.
 
 Formatting (:meth:`ModFile.format`, :meth:`FileSyntax.format`)
     The syntax tree is printed back, so comments and the grouping into
@@ -53,8 +56,9 @@ Editing (methods of :class:`ModFile`)
     :meth:`~ModFile.drop_retract` change the tree the way modfile's
     ``Add*``/``Drop*`` methods do (a new line joins the last block of its
     kind, a lone line becomes a block when a second one joins it) and the
-    typed data with it. A drop is followed by modfile's ``Cleanup``, which
-    also folds any block left with one line back into a single line.
+    typed data with it. A drop that removed something is followed by
+    modfile's ``Cleanup``, which also folds any block left with one line
+    back into a single line. Blocks are never sorted.
 
 go.work (:func:`parse_work`)
     ``go``, ``toolchain``, ``godebug``, ``use`` and ``replace``, with the
@@ -78,7 +82,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import module, semver
+from . import module as modpath
+from . import semver
 from .errors import InvalidModuleError, ModFileError
 
 __all__ = [
@@ -961,8 +966,18 @@ def _escape_char(c: str, quote: str) -> str:
     return f"\\U{n:08x}"
 
 
+_MUST_QUOTE_ASCII_RE = re.compile(r"[ \"'`]")
+_PUNCT_RE = re.compile(r"[()\[\]{},]")
+
+
 def must_quote(s: str) -> bool:
     """Tell whether s needs quotes to be read back as one go.mod token."""
+    if s.isascii() and s.isprintable():
+        # The common case, checked without a loop in Python.
+        if _MUST_QUOTE_ASCII_RE.search(s) or (len(s) > 1 and _PUNCT_RE.search(s)):
+            return True
+        return s == "" or "//" in s or "/*" in s
+
     for c in s:
         if c in " \"'`":
             return True
@@ -1146,7 +1161,7 @@ def _parse_version(verb: str, path: str, tokens: list[str], i: int) -> str:
             f"{prefix}version {_quote(raw)} invalid: {reason}"
         ) from None
 
-    canonical = module.canonical_version(text)
+    canonical = modpath.canonical_version(text)
     if not canonical:
         raise _DirectiveError(
             f"{prefix}version {_quote(text)} invalid: must be of the form v1.2.3"
@@ -1156,7 +1171,7 @@ def _parse_version(verb: str, path: str, tokens: list[str], i: int) -> str:
 
 
 def _path_major(path: str) -> str:
-    _, major, ok = module.split_path_version(path)
+    _, major, ok = modpath.split_path_version(path)
     if not ok:
         raise _DirectiveError("invalid module path")
     return major
@@ -1164,7 +1179,7 @@ def _path_major(path: str) -> str:
 
 def _check_major(verb: str, path: str, version: str, path_major: str) -> None:
     try:
-        module.check_path_major(version, path_major)
+        modpath.check_path_major(version, path_major)
     except InvalidModuleError as exc:
         raise _DirectiveError(f"{verb} {path}: {exc}") from None
 
@@ -1445,7 +1460,7 @@ class ModFile:
         path = _parse_string(args, 0)
         if strict:
             try:
-                module.check_import_path(path)
+                modpath.check_import_path(path)
             except InvalidModuleError as exc:
                 # The go command reports the main module's path this way.
                 message = str(exc).replace(
@@ -1539,7 +1554,7 @@ class ModFile:
         Raises:
             InvalidModuleError: the path or version is not acceptable.
         """
-        module.check_import_path(path)
+        modpath.check_import_path(path)
         _check_canonical_version(path, version)
 
         tokens = ["require", auto_quote(path), version]
@@ -1641,19 +1656,19 @@ def _set_indirect(req: Require, indirect: bool) -> None:
 
 def _check_canonical_version(path: str, version: str) -> None:
     """Check a version given to an editing method as x/mod does."""
-    _, path_major, path_major_ok = module.split_path_version(path)
+    _, path_major, path_major_ok = modpath.split_path_version(path)
 
-    if not version or version != module.canonical_version(version):
+    if not version or version != modpath.canonical_version(version):
         form = "v1.2.3"
         if path_major:
-            form = module.path_major_prefix(path_major) + ".2.3"
+            form = modpath.path_major_prefix(path_major) + ".2.3"
         raise InvalidModuleError(
             f"version {_quote(version)} invalid: must be of the form {form}"
         )
 
-    if path_major_ok and not module.match_path_major(version, path_major):
+    if path_major_ok and not modpath.match_path_major(version, path_major):
         if path_major:
-            module.check_path_major(version, path_major)
+            modpath.check_path_major(version, path_major)
         raise InvalidModuleError(
             f"version {_quote(version)} invalid: should be {version}+incompatible "
             f"(or module {path}/{semver.major(version)})"
@@ -1711,17 +1726,17 @@ def _check_retracts(mod: ModFile) -> list[Problem]:
         if not path:
             # The module line itself is wrong, and already reported.
             break
-        _, path_major, _ = module.split_path_version(path)
+        _, path_major, _ = modpath.split_path_version(path)
         for version in dict.fromkeys((retract.low, retract.high)):
             message = ""
-            if module.canonical_version(version) != version:
+            if modpath.canonical_version(version) != version:
                 message = (
                     f"retract {path}: version {_quote(version)} invalid: "
                     "must be of the form v1.2.3"
                 )
-            elif not module.match_path_major(version, path_major):
+            elif not modpath.match_path_major(version, path_major):
                 try:
-                    module.check_path_major(version, path_major)
+                    modpath.check_path_major(version, path_major)
                 except InvalidModuleError as exc:
                     message = f"retract {path}: {exc}"
             if message:

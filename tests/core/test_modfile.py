@@ -232,6 +232,24 @@ def test_parse_lax_still_refuses_syntax_errors() -> None:
         modfile.parse_lax(b'module m\nrequire "x\n')
 
 
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("example.com/a", "example.com/a"),
+        ("/tmp/my dir", '"/tmp/my dir"'),
+        ("", '""'),
+        ("(", "("),
+        ("a,b", '"a,b"'),
+        ("x//y", '"x//y"'),
+        ("caf\u00e9", "caf\u00e9"),
+        ("a\u00a0b", '"a\\u00a0b"'),
+        ("tab\there", '"tab\\there"'),
+    ],
+)
+def test_auto_quote(text: str, token: str) -> None:
+    assert modfile.auto_quote(text) == token
+
+
 # ---------------------------------------------------------------------------
 # Errors
 
