@@ -138,9 +138,10 @@ def resolve_source(
         raise InvalidModuleError(
             f"{version!r} is not a semantic version; versions look like v1.2.3"
         )
-    if semver.canonical(version) != version and not version.endswith("+incompatible"):
+    canonical = module.canonical_version(version)
+    if canonical != version:
         raise InvalidModuleError(
-            f"version {version!r} is not canonical; use {semver.canonical(version)!r}"
+            f"version {version!r} is not canonical; use {canonical!r}"
         )
     if version.endswith("+incompatible") and go_mod.is_file():
         raise InvalidModuleError(

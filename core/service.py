@@ -197,12 +197,12 @@ class RegistryService:
             module.check(module_path, version)
         except InvalidModuleError as error:
             raise ServiceError(400, "invalid-module", str(error)) from None
-        if semver.canonical(version) != version:
+        canonical = module.canonical_version(version)
+        if canonical != version:
             raise ServiceError(
                 400,
                 "invalid-version",
-                f"version {version!r} is not canonical; "
-                f"use {semver.canonical(version)!r}",
+                f"version {version!r} is not canonical; use {canonical!r}",
             )
         if not H1_PATTERN.match(h1):
             raise ServiceError(400, "invalid-hash", f"{h1!r} is not an h1: hash")
@@ -346,8 +346,10 @@ class RegistryService:
             return _rejected("the uploaded size differs from the announced size")
         self.s3.download_file(self.bucket, key, zip_path)
         try:
-            check_zip(module.ModuleVersion(module_path, version), zip_path)
-            h1 = hash_zip(zip_path)
+            report = check_zip(module.ModuleVersion(module_path, version), zip_path)
+            report.raise_for_problems()
+            # The check reads every entry already and hashes as it goes.
+            h1 = report.h1 or hash_zip(zip_path)
         except (ZipError, InvalidModuleError) as error:
             return _rejected(f"the module zip is not valid: {error}")
         if h1 != session["h1"]:

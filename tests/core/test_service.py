@@ -1,0 +1,328 @@
+"""The registry's decisions, over an in-memory S3."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gomodpub.core.module import ModuleVersion
+from gomodpub.core.modzip import pack_dir
+from gomodpub.core.service import Caller, RegistryService, ServiceError
+from tests.helpers.fake_s3 import FakeS3
+
+BUCKET = "modules"
+ALICE = Caller(sub="sub-alice", username="alice")
+BOB = Caller(sub="sub-bob", username="bob")
+MODULE = "example.com/Hello"
+
+
+def make_zip(tmp_path: Path, name: str, files: dict[str, str], version: str) -> Path:
+    folder = tmp_path / name
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+    out = tmp_path / f"{name}.zip"
+    pack_dir(folder, ModuleVersion(MODULE, version), out)
+    return out
+
+
+@pytest.fixture
+def s3() -> FakeS3:
+    return FakeS3()
+
+
+@pytest.fixture
+def service(s3: FakeS3) -> RegistryService:
+    return RegistryService(s3, BUCKET, clock=lambda: 1_700_000_000.0)
+
+
+def upload(
+    service: RegistryService, s3: FakeS3, caller: Caller, zip_path: Path, version: str
+) -> str:
+    """Open an upload session and put the zip where the presigned URL points."""
+    from gomodpub.core.dirhash import hash_zip
+
+    data = zip_path.read_bytes()
+    status, answer = service.start_upload(
+        caller, MODULE, version, len(data), hash_zip(zip_path)
+    )
+    assert status == 201, answer
+    assert answer["upload"]["method"] == "PUT"
+    s3.objects[(BUCKET, f"incoming/{answer['id']}.zip")] = data
+    return str(answer["id"])
+
+
+HELLO = {
+    "go.mod": "module example.com/Hello\n\ngo 1.21\n",
+    "hello.go": "package hello\n",
+}
+
+
+def test_publishes_and_serves_the_goproxy_layout(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    zip_path = make_zip(tmp_path, "a", HELLO, "v1.0.0")
+    upload_id = upload(service, s3, ALICE, zip_path, "v1.0.0")
+
+    outcome = service.process_incoming(f"incoming/{upload_id}.zip")
+
+    assert outcome["status"] == "published"
+    assert service.get_upload(ALICE, upload_id)["status"] == "published"
+    # Keys are case-escaped, so two paths differing in case never collide.
+    prefix = "proxy/example.com/!hello/@v/v1.0.0"
+    assert s3.objects[(BUCKET, f"{prefix}.mod")] == HELLO["go.mod"].encode()
+    assert s3.objects[(BUCKET, f"{prefix}.zip")] == zip_path.read_bytes()
+    assert (BUCKET, f"incoming/{upload_id}.zip") not in s3.objects
+    info = service.proxy("example.com/!hello/@v/v1.0.0.info")
+    assert info.status == 200
+    assert json.loads(info.body) == {
+        "Time": "2023-11-14T22:13:20Z",
+        "Version": "v1.0.0",
+    }
+    assert service.proxy("example.com/!hello/@v/list").body == b"v1.0.0\n"
+    latest = service.proxy("example.com/!hello/@latest")
+    assert json.loads(latest.body)["Version"] == "v1.0.0"
+    redirect = service.proxy("example.com/!hello/@v/v1.0.0.zip")
+    assert redirect.status == 302
+    assert redirect.headers["Location"].startswith(f"https://s3.test/{BUCKET}/{prefix}")
+
+
+def test_same_content_again_is_already_published(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    zip_path = make_zip(tmp_path, "a", HELLO, "v1.0.0")
+    service.process_incoming(
+        f"incoming/{upload(service, s3, ALICE, zip_path, 'v1.0.0')}.zip"
+    )
+    from gomodpub.core.dirhash import hash_zip
+
+    status, answer = service.start_upload(
+        ALICE, MODULE, "v1.0.0", zip_path.stat().st_size, hash_zip(zip_path)
+    )
+
+    assert (status, answer["status"]) == (200, "already-published")
+
+
+def test_other_content_under_a_published_version_is_a_conflict(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    first = make_zip(tmp_path, "a", HELLO, "v1.0.0")
+    service.process_incoming(
+        f"incoming/{upload(service, s3, ALICE, first, 'v1.0.0')}.zip"
+    )
+    published = dict(s3.objects)
+
+    with pytest.raises(ServiceError) as raised:
+        service.start_upload(ALICE, MODULE, "v1.0.0", 100, "h1:" + "A" * 43 + "=")
+
+    assert raised.value.status == 409
+    assert raised.value.code == "version-exists"
+    assert raised.value.details["published_h1"].startswith("h1:")
+    assert s3.objects == published
+
+
+def test_racing_uploads_of_one_version_exactly_one_wins(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    first = make_zip(tmp_path, "a", HELLO, "v1.0.0")
+    second = make_zip(tmp_path, "b", {**HELLO, "extra.go": "package hello\n"}, "v1.0.0")
+    # Both sessions open before either zip is processed.
+    first_id = upload(service, s3, ALICE, first, "v1.0.0")
+    second_id = upload(service, s3, ALICE, second, "v1.0.0")
+
+    outcomes = [
+        service.process_incoming(f"incoming/{first_id}.zip")["status"],
+        service.process_incoming(f"incoming/{second_id}.zip")["status"],
+    ]
+
+    assert outcomes == ["published", "conflict"]
+    prefix = "proxy/example.com/!hello/@v/v1.0.0"
+    assert s3.objects[(BUCKET, f"{prefix}.zip")] == first.read_bytes()
+    assert service.get_upload(ALICE, second_id)["status"] == "conflict"
+
+
+def test_a_module_owned_by_someone_else_is_refused_with_the_owner(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    zip_path = make_zip(tmp_path, "a", HELLO, "v1.0.0")
+    service.process_incoming(
+        f"incoming/{upload(service, s3, ALICE, zip_path, 'v1.0.0')}.zip"
+    )
+
+    with pytest.raises(ServiceError) as raised:
+        service.start_upload(BOB, MODULE, "v1.1.0", 100, "h1:" + "A" * 43 + "=")
+
+    assert (raised.value.status, raised.value.code) == (403, "not-owner")
+    assert raised.value.details["owner"] == "alice"
+    assert "belongs to alice" in str(raised.value)
+
+
+def test_a_zip_that_does_not_match_its_announced_hash_is_rejected(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    announced = make_zip(tmp_path, "a", HELLO, "v1.0.0")
+    swapped = make_zip(tmp_path, "b", {**HELLO, "evil.go": "package hello\n"}, "v1.0.0")
+    upload_id = upload(service, s3, ALICE, announced, "v1.0.0")
+    # Same size is not needed: the service checks size first, so pad to match.
+    data = swapped.read_bytes()
+    s3.objects[(BUCKET, f"incoming/{upload_id}.zip")] = data
+    service_session = json.loads(s3.objects[(BUCKET, f"uploads/{upload_id}.json")])
+    service_session["size"] = len(data)
+    s3.objects[(BUCKET, f"uploads/{upload_id}.json")] = json.dumps(
+        service_session
+    ).encode()
+
+    outcome = service.process_incoming(f"incoming/{upload_id}.zip")
+
+    assert outcome["status"] == "rejected"
+    assert "not to the announced" in outcome["message"]
+    assert service.versions(MODULE) == []
+
+
+def test_a_hostile_zip_is_rejected_before_anything_is_published(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    hostile = tmp_path / "hostile.zip"
+    with zipfile.ZipFile(hostile, "w") as archive:
+        archive.writestr("example.com/!hello@v1.0.0/../../etc/passwd", "x")
+    data = hostile.read_bytes()
+    status, answer = service.start_upload(
+        ALICE, MODULE, "v1.0.0", len(data), "h1:" + "A" * 43 + "="
+    )
+    s3.objects[(BUCKET, f"incoming/{answer['id']}.zip")] = data
+
+    outcome = service.process_incoming(f"incoming/{answer['id']}.zip")
+
+    assert outcome["status"] == "rejected"
+    assert outcome["message"].startswith("the module zip is not valid")
+    assert not [key for (_, key) in s3.objects if key.startswith("proxy/")]
+
+
+def test_a_second_delivery_of_the_same_object_changes_nothing(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    zip_path = make_zip(tmp_path, "a", HELLO, "v1.0.0")
+    upload_id = upload(service, s3, ALICE, zip_path, "v1.0.0")
+    service.process_incoming(f"incoming/{upload_id}.zip")
+
+    assert service.process_incoming(f"incoming/{upload_id}.zip") == {
+        "status": "ignored"
+    }
+
+
+@pytest.mark.parametrize(
+    ("module", "version", "code", "message"),
+    [
+        (
+            "example.com/m",
+            "v2.0.0",
+            "invalid-module",
+            "example.com/m@v2.0.0: invalid version: should be v0 or v1, not v2",
+        ),
+        (
+            "example.com/m",
+            "1.0.0",
+            "invalid-module",
+            "example.com/m@1.0.0: invalid version: not a semantic version",
+        ),
+        (
+            "example.com/m",
+            "v1.0",
+            "invalid-version",
+            "version 'v1.0' is not canonical; use 'v1.0.0'",
+        ),
+        ("Example com/m", "v1.0.0", "invalid-module", None),
+    ],
+)
+def test_start_upload_refuses_bad_paths_and_versions(
+    service: RegistryService, module: str, version: str, code: str, message: str | None
+) -> None:
+    with pytest.raises(ServiceError) as raised:
+        service.start_upload(ALICE, module, version, 10, "h1:" + "A" * 43 + "=")
+
+    assert raised.value.status == 400
+    assert raised.value.code == code
+    if message is not None:
+        assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("size", "h1", "code"),
+    [
+        (0, "h1:" + "A" * 43 + "=", "too-large"),
+        (500 * 1024 * 1024 + 1, "h1:" + "A" * 43 + "=", "too-large"),
+        (10, "sha256:abc", "invalid-hash"),
+    ],
+)
+def test_start_upload_refuses_bad_sizes_and_hashes(
+    service: RegistryService, size: int, h1: str, code: str
+) -> None:
+    with pytest.raises(ServiceError) as raised:
+        service.start_upload(ALICE, "example.com/m", "v1.0.0", size, h1)
+
+    assert raised.value.code == code
+
+
+def test_uploads_are_private_to_their_owner(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    zip_path = make_zip(tmp_path, "a", HELLO, "v1.0.0")
+    upload_id = upload(service, s3, ALICE, zip_path, "v1.0.0")
+
+    with pytest.raises(ServiceError) as raised:
+        service.get_upload(BOB, upload_id)
+    assert raised.value.status == 404
+    with pytest.raises(ServiceError):
+        service.get_upload(ALICE, "../../owners/x")
+
+
+def test_cancelling_a_pending_upload_removes_its_zip(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    zip_path = make_zip(tmp_path, "a", HELLO, "v1.0.0")
+    upload_id = upload(service, s3, ALICE, zip_path, "v1.0.0")
+
+    assert service.cancel_upload(ALICE, upload_id)["status"] == "cancelled"
+    assert (BUCKET, f"incoming/{upload_id}.zip") not in s3.objects
+    assert service.process_incoming(f"incoming/{upload_id}.zip") == {
+        "status": "ignored"
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "example.com/!hello/@v/v9.9.9.info",
+        "example.com/!hello/@v/v9.9.9.zip",
+        "example.com/!hello/@latest",
+        "example.com/Hello/@v/list",  # unescaped upper case is not a valid path
+        "example.com/!hello/@v/v1.0.0.exe",
+        "example.com/!hello",
+    ],
+)
+def test_proxy_answers_404_for_what_is_not_published(
+    service: RegistryService, path: str
+) -> None:
+    answer = service.proxy(path)
+
+    assert answer.status == 404
+    assert answer.body.startswith(b"not found: ")
+
+
+def test_list_holds_every_published_version_in_semver_order(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    for version in ("v1.10.0", "v1.2.0", "v1.9.0-rc.1"):
+        zip_path = make_zip(tmp_path, version, HELLO, version)
+        service.process_incoming(
+            f"incoming/{upload(service, s3, ALICE, zip_path, version)}.zip"
+        )
+
+    assert service.proxy("example.com/!hello/@v/list").body == (
+        b"v1.2.0\nv1.9.0-rc.1\nv1.10.0\n"
+    )
+    latest = json.loads(service.proxy("example.com/!hello/@latest").body)
+    assert latest["Version"] == "v1.10.0"
