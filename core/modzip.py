@@ -69,9 +69,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Protocol
 
-from gomodpub.core import module
+from gomodpub.core import modfile, module
 from gomodpub.core.dirhash import CHUNK_SIZE, summary_hash, zip_entry_name
-from gomodpub.core.errors import InvalidModuleError, ZipError
+from gomodpub.core.errors import InvalidModuleError, ModFileError, ZipError
 from gomodpub.core.module import ModuleVersion
 
 logger = logging.getLogger(__name__)
@@ -99,10 +99,8 @@ _BATCH_FILES = 256
 
 _VCS_DIRS = frozenset({".bzr", ".git", ".hg", ".svn"})
 
-_GO_VERSION_RE = re.compile(
-    r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?"
-)
-_LAX_GO_VERSION_RE = re.compile(r"v?([1-9][0-9]*)\.(0|[1-9][0-9]*)[^0-9].*")
+_GO_LANG_RE = re.compile(r"([0-9]+)\.([0-9]+)")
+
 
 # Reasons a file is left out or refused, in the reference's words.
 NOT_CLEAN = "file path is not clean"
@@ -450,35 +448,18 @@ def _go_version_of(f: ModuleFile) -> tuple[int, int] | None:
 def go_line_version(data: bytes) -> tuple[int, int] | None:
     """Return (major, minor) of a go.mod's ``go`` line, or None.
 
-    None also when the go line is repeated or malformed, since Go's lax parse
-    of go.mod fails then and the reference falls back to the oldest rules.
+    None also when Go's lax parse of the go.mod fails (a repeated or
+    malformed go line, say): the reference then applies the oldest rules.
     """
-    # TODO(use modfile.parse_lax): this reads the go line alone; a go.mod that
-    # Go's lax parser refuses for another statement (a bad require, say) still
-    # gives its go version here, where the reference would take none.
-    found: tuple[int, int] | None = None
-    in_block = False
-    for raw in data.decode("utf-8", "replace").splitlines():
-        tokens = raw.split("//", 1)[0].split()
-        if not tokens:
-            continue
-        if in_block:
-            in_block = tokens[0] != ")"
-            continue
-        if tokens[-1] == "(":
-            in_block = True
-            continue
-        if tokens[0] != "go":
-            continue
-        if found is not None or len(tokens) != 2:
-            return None
-        match = _GO_VERSION_RE.fullmatch(tokens[1]) or _LAX_GO_VERSION_RE.fullmatch(
-            tokens[1]
-        )
-        if match is None:
-            return None
-        found = (int(match[1]), int(match[2]))
-    return found
+    try:
+        go = modfile.parse_lax(data).go
+    except (ModFileError, InvalidModuleError):
+        return None
+    # Only the language version counts: 1.24rc1 and 1.24.3 are both 1.24.
+    match = None if go is None else _GO_LANG_RE.match(go.version)
+    if match is None:
+        return None
+    return int(match[1]), int(match[2])
 
 
 # ---------------------------------------------------------------------------
