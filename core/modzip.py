@@ -47,6 +47,7 @@ in chunks, so memory use does not grow with the size of a module.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -65,7 +66,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Protocol
 
@@ -516,42 +516,45 @@ def _list_dir(root: str) -> tuple[list[ModuleFile], list[FileProblem]]:
     if not stat.S_ISDIR(root_info.st_mode):
         raise ZipError(f"{root} is not a folder")
 
-    def walk(disk_dir: str, rel_dir: str) -> None:
+    # Depth first, each folder's names in byte order, as filepath.Walk goes;
+    # a stack rather than recursion, since folders may nest very deep.
+    stack = [(root, "", iter(_sorted_names(root)))]
+    while stack:
+        disk_dir, rel_dir, names = stack[-1]
+        name = next(names, None)
+        if name is None:
+            stack.pop()
+            continue
+        disk_path = os.path.join(disk_dir, name)
+        rel = f"{rel_dir}/{name}" if rel_dir else name
         try:
-            names = sorted(os.listdir(disk_dir), key=os.fsencode)
+            info = FileInfo.from_stat(os.lstat(disk_path))
         except OSError as exc:
-            raise ZipError(f"cannot read folder {disk_dir}: {exc}") from exc
-        for name in names:
-            disk_path = os.path.join(disk_dir, name)
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            try:
-                info = FileInfo.from_stat(os.lstat(disk_path))
-            except OSError as exc:
-                raise ZipError(f"cannot read {disk_path}: {exc}") from exc
+            raise ZipError(f"cannot read {disk_path}: {exc}") from exc
 
-            # Vendored paths are noted but, for folders, still walked: Go lists
-            # each vendored file too.
-            if is_vendored_package(rel, go_version):
-                omitted.append(FileProblem(rel, VENDORED))
-                if info.is_dir:
-                    walk(disk_path, rel)
-                continue
-            if info.is_dir:
-                if name in _VCS_DIRS:
-                    omitted.append(FileProblem(rel, VCS_DIR))
-                    continue
-                if _holds_go_mod(disk_path):
-                    omitted.append(FileProblem(rel, SUBMODULE_DIR))
-                    continue
-                walk(disk_path, rel)
-                continue
-            if not info.is_regular:
-                omitted.append(FileProblem(rel, NOT_REGULAR))
-                continue
+        # A vendored folder is noted and still walked: Go lists each file too.
+        if is_vendored_package(rel, go_version):
+            omitted.append(FileProblem(rel, VENDORED))
+        elif info.is_dir and name in _VCS_DIRS:
+            omitted.append(FileProblem(rel, VCS_DIR))
+            continue
+        elif info.is_dir and _holds_go_mod(disk_path):
+            omitted.append(FileProblem(rel, SUBMODULE_DIR))
+            continue
+        elif not info.is_dir and not info.is_regular:
+            omitted.append(FileProblem(rel, NOT_REGULAR))
+        elif not info.is_dir:
             files.append(DirFile(path=rel, source=disk_path, info=info))
-
-    walk(root, "")
+        if info.is_dir:
+            stack.append((disk_path, rel, iter(_sorted_names(disk_path))))
     return files, omitted
+
+
+def _sorted_names(disk_dir: str) -> list[str]:
+    try:
+        return sorted(os.listdir(disk_dir), key=os.fsencode)
+    except OSError as exc:
+        raise ZipError(f"cannot read folder {disk_dir}: {exc}") from exc
 
 
 def _holds_go_mod(disk_dir: str) -> bool:
@@ -619,7 +622,8 @@ def pack_dir(
     Args:
         dir: the module's root folder.
         module_version: the module path and version the zip is for.
-        out_path: the zip file to write; it is replaced if it exists.
+        out_path: the zip file to write; it is replaced if it exists, and
+            removed again if packing fails.
         on_progress: called with the number of source bytes packed so far
             since the last call.
 
@@ -637,12 +641,17 @@ def pack_dir(
     except ZipError as exc:
         raise ZipError(f"create zip from directory {root}: {exc}") from exc
 
-    with open(out_path, "wb") as out:
-        try:
+    # A half-written zip must not be mistaken for a finished one later.
+    try:
+        with open(out_path, "wb") as out:
             h1 = _write_zip(out, _prefix(module_version), valid_files, on_progress)
-        except ZipError as exc:
+            size = out.tell()
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(out_path)
+        if isinstance(exc, ZipError):
             raise ZipError(f"create zip from directory {root}: {exc}") from exc
-        size = out.tell()
+        raise
     logger.debug("packed %s: %d files, %d bytes, %s", root, len(valid_files), size, h1)
     return PackResult(
         h1=h1,
@@ -1050,7 +1059,7 @@ def unzip(
     return report
 
 
-@contextmanager
+@contextlib.contextmanager
 def _open_zip(
     zip_path: str | os.PathLike[str],
 ) -> Iterator[zipfile.ZipFile | CheckedFiles]:

@@ -11,7 +11,9 @@ import shutil
 import stat
 import struct
 import subprocess
+import sys
 import tempfile
+import tracemalloc
 import warnings
 import zipfile
 import zlib
@@ -19,13 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from gomodpub.core import modzip
 from gomodpub.core.dirhash import hash_files, hash_zip
 from gomodpub.core.errors import ZipError
 from gomodpub.core.module import ModuleVersion
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from tests.helpers import txtar
 from tests.helpers.conformance import PROJECT_ROOT, ZIP_TESTDATA
 
@@ -274,6 +276,73 @@ def test_pack_dir_entries_are_like_gos(tmp_path: Path) -> None:
         assert info.compress_type == zipfile.ZIP_DEFLATED
         assert (info._raw_time, info.date_time[:3]) == (0, (1980, 0, 0))  # type: ignore[attr-defined]
         assert info.external_attr == 0
+
+
+def test_pack_dir_removes_its_zip_when_a_file_grows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.go").write_bytes(b"package a\n")
+    list_dir = modzip._list_dir
+
+    def list_with_stale_sizes(
+        root: str,
+    ) -> tuple[list[modzip.ModuleFile], list[modzip.FileProblem]]:
+        # As if the file grew after the folder was listed.
+        files, omitted = list_dir(root)
+        stale = [
+            modzip.DirFile(f.path, f.source, modzip.FileInfo(f.info.mode, 1))
+            for f in files
+            if isinstance(f, modzip.DirFile)
+        ]
+        return list(stale), omitted
+
+    monkeypatch.setattr(modzip, "_list_dir", list_with_stale_sizes)
+
+    with pytest.raises(ZipError, match=re.escape('file "a.go" is larger')):
+        modzip.pack_dir(src, M, tmp_path / "m.zip")
+    assert not (tmp_path / "m.zip").exists()
+
+
+def test_pack_dir_memory_does_not_grow_with_file_size(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    block = bytes(range(256)) * 4096
+    with (src / "big.bin").open("wb") as f:
+        for _ in range(64):  # 64 MiB
+            f.write(block)
+    for i in range(200):
+        (src / f"small{i}.go").write_bytes(b"package small\n" * i)
+
+    tracemalloc.start()
+    try:
+        result = modzip.pack_dir(src, M, tmp_path / "m.zip")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 24 << 20
+    assert result.h1 == hash_zip(tmp_path / "m.zip")
+
+
+def test_pack_dir_walks_folders_deeper_than_the_recursion_limit(
+    tmp_path: Path,
+) -> None:
+    deep = tmp_path
+    for _ in range(300):
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "x.go").write_bytes(b"package d\n")
+    limit = sys.getrecursionlimit()
+
+    sys.setrecursionlimit(250)
+    try:
+        result = modzip.pack_dir(tmp_path, M, tmp_path.parent / "deep.zip")
+    finally:
+        sys.setrecursionlimit(limit)
+
+    assert [f.name for f in result.files] == ["d/" * 300 + "x.go"]
 
 
 # ---------------------------------------------------------------------------
