@@ -106,6 +106,12 @@ def _stack(cloudformation: Any, name: str) -> dict[str, Any] | None:
     return live[0] if live else None
 
 
+def stack_exists(cloudformation: Any, name: str) -> bool:
+    """Whether a stack of that name exists and was not rolled back at creation."""
+    stack = _stack(cloudformation, name)
+    return stack is not None and stack["StackStatus"] != "ROLLBACK_COMPLETE"
+
+
 def _outputs(stack: dict[str, Any]) -> StackOutputs:
     values = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     try:

@@ -31,13 +31,21 @@ import httpx
 
 from gomodpub.core.aws import EndpointSession
 from gomodpub.core.errors import LocalRegistryError
-from gomodpub.registry.deploy import DeployError, StackOutputs, deploy
+from gomodpub.registry.deploy import (
+    STACK_NAME,
+    DeployError,
+    StackOutputs,
+    deploy,
+    stack_exists,
+)
 
 logger = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
 ARTIFACTS_BUCKET = "gomodpub-artifacts"
+# Where a crash's surviving objects wait while the stack is created again.
+SET_ASIDE_BUCKET = "gomodpub-set-aside"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
 
@@ -70,6 +78,8 @@ def default_data_dir() -> Path:
 
 def _port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the server will: a port left in TIME_WAIT by our last run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:
@@ -161,11 +171,14 @@ class LocalRegistry:
             port = self._start(state.get("port"))
         assert isinstance(port, int)
 
-        # Deploying is a no-op when the stack is current; after a crash it
-        # brings back the stack over the surviving bucket.
+        # Deploying is a no-op when the stack is current. After a crash the
+        # stack is gone but the bucket is not: it is set aside, the stack is
+        # created again, and the published modules are put back.
+        session = self.boto_session(port)
         try:
+            set_aside_orphaned_bucket(session)
             outputs = deploy(
-                self.boto_session(port),
+                session,
                 artifacts_bucket=ARTIFACTS_BUCKET,
                 parameters={
                     "LocalEndpoint": f"http://{HOST}:{port}",
@@ -178,6 +191,7 @@ class LocalRegistry:
                 f"the local registry could not be deployed: {error}\n"
                 f"MiniStack's log: {self.log_file}"
             ) from None
+        restore_set_aside_objects(session, outputs.bucket)
         endpoints = self._endpoints(port, outputs)
         state = self._read_state()
         state["endpoints"] = endpoints.to_json()
@@ -286,3 +300,70 @@ def _reap(pid: int) -> bool:
         if done == pid:
             return False
     return _process_alive(pid)
+
+
+def _modules_bucket_name(session: EndpointSession) -> str:
+    account = session.client("sts").get_caller_identity()["Account"]
+    return f"{STACK_NAME}-modules-{account}-{REGION}"
+
+
+def _bucket_exists(s3: Any, bucket: str) -> bool:
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except Exception:
+        return False
+    return True
+
+
+def _keys(s3: Any, bucket: str) -> list[str]:
+    keys: list[str] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        keys += [item["Key"] for item in page.get("Contents", [])]
+    return keys
+
+
+def _move_objects(s3: Any, source: str, target: str, *, skip_prefix: str = "") -> int:
+    """Copy every object from source to target, then empty source."""
+    moved = 0
+    for key in _keys(s3, source):
+        if not (skip_prefix and key.startswith(skip_prefix)):
+            s3.copy_object(
+                Bucket=target, Key=key, CopySource={"Bucket": source, "Key": key}
+            )
+            moved += 1
+    # Deleted only once all are copied: a crash here leaves two copies, not none.
+    for key in _keys(s3, source):
+        s3.delete_object(Bucket=source, Key=key)
+    return moved
+
+
+def set_aside_orphaned_bucket(session: EndpointSession) -> None:
+    """Move a bucket whose stack was lost (MiniStack was killed) out of the way.
+
+    MiniStack saves stacks only on a clean shutdown, but writes S3 objects
+    through at once, so after a crash the modules bucket outlives its stack
+    and blocks creating the stack again under the same bucket name.
+    """
+    if stack_exists(session.client("cloudformation"), STACK_NAME):
+        return
+    s3 = session.client("s3")
+    bucket = _modules_bucket_name(session)
+    if not _bucket_exists(s3, bucket):
+        return
+    logger.warning("the registry's stack was lost; setting its bucket aside")
+    if not _bucket_exists(s3, SET_ASIDE_BUCKET):
+        s3.create_bucket(Bucket=SET_ASIDE_BUCKET)
+    # Abandoned uploads are left behind: their sessions time out anyway.
+    moved = _move_objects(s3, bucket, SET_ASIDE_BUCKET, skip_prefix="incoming/")
+    s3.delete_bucket(Bucket=bucket)
+    logger.warning("set aside %d objects", moved)
+
+
+def restore_set_aside_objects(session: EndpointSession, bucket: str) -> None:
+    """Put objects set aside after a crash back into the new modules bucket."""
+    s3 = session.client("s3")
+    if not _bucket_exists(s3, SET_ASIDE_BUCKET):
+        return
+    moved = _move_objects(s3, SET_ASIDE_BUCKET, bucket)
+    s3.delete_bucket(Bucket=SET_ASIDE_BUCKET)
+    logger.warning("restored %d objects of the registry after a crash", moved)

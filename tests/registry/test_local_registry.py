@@ -1,0 +1,124 @@
+"""The local registry's life: start, deploy once, stop cleanly, survive a crash."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gomodpub.core.auth import Authenticator, TokenStore
+from gomodpub.core.client import RegistryClient, fetch_config
+from gomodpub.core.module import ModuleVersion
+from gomodpub.core.modzip import pack_dir
+from gomodpub.core.publish import Publisher, PublishStatus, resolve_source
+from gomodpub.registry.local import LocalRegistry
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "long enough password"
+
+
+def publish_module(config_url: str, folder: Path, username: str, signup: bool) -> str:
+    http = httpx.Client(timeout=60)
+    config = fetch_config(http, config_url)
+    auth = Authenticator(config, TokenStore(), http=http)
+    if signup:
+        assert auth.sign_up(username, f"{username}@example.com", PASSWORD) is True
+    auth.sign_in(username, PASSWORD)
+    client = RegistryClient(config, http, auth.id_token)
+    result = Publisher(client).publish(resolve_source(folder, "v1.0.0"))
+    assert result.status is PublishStatus.PUBLISHED, result.message
+    return result.h1
+
+
+def make_module(tmp_path: Path) -> Path:
+    folder = tmp_path / "module"
+    folder.mkdir()
+    (folder / "go.mod").write_text("module example.com/durable\n\ngo 1.22\n")
+    (folder / "d.go").write_text("package durable\n")
+    return folder
+
+
+def served_list(goproxy: str) -> str:
+    return httpx.get(f"{goproxy}/example.com/durable/@v/list", timeout=30).text
+
+
+@pytest.fixture
+def registry(tmp_path: Path):  # type: ignore[no-untyped-def]
+    local = LocalRegistry(tmp_path / "registry")
+    yield local
+    local.down()
+
+
+def test_up_is_idempotent_and_status_tells_the_endpoints(
+    registry: LocalRegistry,
+) -> None:
+    assert registry.status() is None
+
+    first = registry.up()
+    started = time.monotonic()
+    second = registry.up()
+    second_took = time.monotonic() - started
+
+    assert second == first
+    assert registry.status() == first
+    # Nothing to deploy the second time: it only checks the stack.
+    assert second_took < 5
+    assert first.goproxy == f"{first.api_url}/proxy"
+    assert first.endpoint == f"http://127.0.0.1:{first.port}"
+    config = httpx.get(first.config_url, timeout=30).json()
+    assert config["goproxy"] == first.goproxy
+    assert config["user_pool_id"] == first.user_pool_id
+
+
+def test_a_clean_stop_keeps_accounts_and_published_versions(
+    registry: LocalRegistry, tmp_path: Path
+) -> None:
+    endpoints = registry.up()
+    h1 = publish_module(endpoints.config_url, make_module(tmp_path), "keeper", True)
+
+    assert registry.down() is True
+    assert registry.status() is None
+    assert registry.down() is False
+    again = registry.up()
+
+    # Same port and same API: a GOPROXY setting stays valid across restarts.
+    assert again.goproxy == endpoints.goproxy
+    assert served_list(again.goproxy) == "v1.0.0\n"
+    http = httpx.Client(timeout=60)
+    auth = Authenticator(fetch_config(http, again.config_url), TokenStore(), http=http)
+    assert auth.sign_in("keeper", PASSWORD).username == "keeper"
+    assert h1.startswith("h1:")
+
+
+def test_a_crash_loses_no_published_version(
+    registry: LocalRegistry, tmp_path: Path
+) -> None:
+    endpoints = registry.up()
+    folder = make_module(tmp_path)
+    h1 = publish_module(endpoints.config_url, folder, "crasher", True)
+
+    os.kill(endpoints.pid, signal.SIGKILL)
+    os.waitpid(endpoints.pid, 0)
+    assert registry.status() is None
+    recovered = registry.up()
+
+    assert served_list(recovered.goproxy) == "v1.0.0\n"
+    out = tmp_path / "fetched.zip"
+    http = httpx.Client(timeout=60)
+    config = fetch_config(http, recovered.config_url)
+    RegistryClient(config, http, lambda: "").download_zip(
+        "example.com/durable", "v1.0.0", out
+    )
+    from gomodpub.core.dirhash import hash_zip
+
+    assert hash_zip(out) == h1
+    expected = tmp_path / "expected.zip"
+    assert (
+        pack_dir(folder, ModuleVersion("example.com/durable", "v1.0.0"), expected).h1
+        == h1
+    )
