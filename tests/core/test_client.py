@@ -1,0 +1,165 @@
+"""The registry client over a fake transport: answers, errors and progress."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gomodpub.core.auth import RegistryConfig
+from gomodpub.core.client import (
+    RegistryClient,
+    UploadCancelledError,
+    UploadTicket,
+    fetch_config,
+)
+from gomodpub.core.errors import AuthError, ConflictError, RegistryError
+
+CONFIG = RegistryConfig(
+    api_url="https://registry.test/v1",
+    goproxy="https://registry.test/v1/proxy",
+    region="eu-west-1",
+    user_pool_id="eu-west-1_abc",
+    client_id="client",
+)
+
+
+def client_for(handler: httpx.MockTransport) -> RegistryClient:
+    return RegistryClient(CONFIG, httpx.Client(transport=handler), lambda: "id-token")
+
+
+def test_start_upload_sends_the_token_and_returns_the_ticket() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(
+            201,
+            json={
+                "id": "u1",
+                "status": "pending",
+                "upload": {"method": "PUT", "url": "https://s3.test/x", "headers": {}},
+            },
+        )
+
+    ticket = client_for(httpx.MockTransport(handler)).start_upload(
+        "example.com/m", "v1.0.0", 10, "h1:x"
+    )
+
+    assert (ticket.upload_id, ticket.url, ticket.status) == (
+        "u1",
+        "https://s3.test/x",
+        "pending",
+    )
+    assert seen[0].headers["Authorization"] == "id-token"
+    assert seen[0].url == "https://registry.test/v1/uploads"
+    assert json.loads(seen[0].content) == {
+        "module": "example.com/m",
+        "version": "v1.0.0",
+        "size": 10,
+        "h1": "h1:x",
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "code"),
+    [
+        (
+            409,
+            {"code": "version-exists", "message": "taken"},
+            ConflictError,
+            "version-exists",
+        ),
+        (403, {"code": "not-owner", "message": "theirs"}, ConflictError, "not-owner"),
+        (
+            400,
+            {"code": "invalid-module", "message": "bad"},
+            RegistryError,
+            "invalid-module",
+        ),
+        (500, {"message": "boom"}, RegistryError, "http-500"),
+    ],
+)
+def test_error_answers_become_errors_with_the_registry_code(
+    status: int, body: dict[str, str], kind: type[Exception], code: str
+) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, json=body))
+
+    with pytest.raises(kind) as raised:
+        client_for(transport).start_upload("example.com/m", "v1.0.0", 1, "h1:x")
+
+    assert getattr(raised.value, "code", None) == code
+    assert str(raised.value) == body["message"]
+
+
+def test_401_asks_to_sign_in_again() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(401, json={}))
+
+    with pytest.raises(AuthError, match="sign in again"):
+        client_for(transport).me()
+
+
+def test_an_unreachable_registry_says_how_to_start_it() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused")
+
+    with pytest.raises(RegistryError) as raised:
+        fetch_config(
+            httpx.Client(transport=httpx.MockTransport(handler)), "http://x/config"
+        )
+
+    assert raised.value.code == "unreachable"
+    assert "gomodpub registry up" in str(raised.value)
+
+
+def test_a_non_json_config_answer_is_explained() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, text="<html>"))
+
+    with pytest.raises(RegistryError, match="not JSON; is the URL right"):
+        fetch_config(httpx.Client(transport=transport), "http://x/config")
+
+
+def test_upload_streams_the_file_and_reports_progress(tmp_path: Path) -> None:
+    zip_path = tmp_path / "m.zip"
+    zip_path.write_bytes(b"z" * 600_000)
+    received: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        received.append(request.read())
+        return httpx.Response(200)
+
+    client = client_for(httpx.MockTransport(handler))
+    progress: list[tuple[int, int]] = []
+    ticket = UploadTicket(status="pending", upload_id="u", url="https://s3.test/u")
+    client.upload(
+        ticket,
+        zip_path,
+        lambda bytes_transferred, **kw: progress.append(
+            (bytes_transferred, kw["total"])
+        ),
+    )
+
+    assert received == [b"z" * 600_000]
+    assert sum(n for n, _ in progress) == 600_000
+    assert {total for _, total in progress} == {600_000}
+
+
+def test_a_cancelled_upload_stops_sending(tmp_path: Path) -> None:
+    zip_path = tmp_path / "m.zip"
+    zip_path.write_bytes(b"z" * 1_000_000)
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, content=request.read())
+    )
+    chunks: list[int] = []
+
+    with pytest.raises(UploadCancelledError):
+        client_for(transport).upload(
+            UploadTicket(status="pending", upload_id="u", url="https://s3.test/u"),
+            zip_path,
+            lambda bytes_transferred, **kw: chunks.append(bytes_transferred),
+            cancelled=lambda: len(chunks) >= 1,
+        )
+
+    assert len(chunks) == 1

@@ -1,0 +1,130 @@
+"""Choosing what to publish: module path and version checks with their fixes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gomodpub.core.errors import GomodpubError, InvalidModuleError, ModFileError
+from gomodpub.core.publish import resolve_source
+
+
+def folder(tmp_path: Path, go_mod: str | None) -> Path:
+    path = tmp_path / "m"
+    path.mkdir()
+    (path / "m.go").write_text("package m\n")
+    if go_mod is not None:
+        (path / "go.mod").write_text(go_mod)
+    return path
+
+
+def test_reads_module_path_and_go_version(tmp_path: Path) -> None:
+    source = resolve_source(
+        folder(tmp_path, "module example.com/m\n\ngo 1.22.1\n"), "v1.2.3"
+    )
+
+    assert (source.module_path, source.version, source.go_version) == (
+        "example.com/m",
+        "v1.2.3",
+        "1.22.1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("go_mod", "version", "module", "error", "message"),
+    [
+        (
+            "module example.com/m\n",
+            "v2.0.0",
+            None,
+            InvalidModuleError,
+            "example.com/m@v2.0.0: invalid version: should be v0 or v1, not v2\n"
+            "from v2 on the module path ends in /v2: change go.mod to "
+            "`module example.com/m/v2` (and the imports inside the module)",
+        ),
+        (
+            "module example.com/m/v3\n",
+            "v2.1.0",
+            None,
+            InvalidModuleError,
+            "example.com/m/v3@v2.1.0: invalid version: should be v3, not v2",
+        ),
+        (
+            "module example.com/m\n",
+            "1.0.0",
+            None,
+            InvalidModuleError,
+            "'1.0.0' is not a semantic version; versions look like v1.2.3",
+        ),
+        (
+            "module example.com/m\n",
+            "v1.2",
+            None,
+            InvalidModuleError,
+            "version 'v1.2' is not canonical; use 'v1.2.0'",
+        ),
+        (
+            "module example.com/m\n",
+            "v2.0.0+incompatible",
+            None,
+            InvalidModuleError,
+            "v2.0.0+incompatible is for modules without go.mod, but this folder has "
+            "one; add the major version suffix to the module path instead "
+            "(module example.com/m/v2)",
+        ),
+        (
+            "module example.com/m\n",
+            "v1.0.0",
+            "example.com/other",
+            GomodpubError,
+            "go.mod declares module example.com/m, not example.com/other; "
+            "drop --module or fix go.mod",
+        ),
+        (
+            None,
+            "v2.0.0",
+            "example.com/legacy",
+            InvalidModuleError,
+            "example.com/legacy@v2.0.0: invalid version: should be v0 or v1, not v2\n"
+            "a module without go.mod is published as v2.0.0+incompatible",
+        ),
+    ],
+)
+def test_refusals_say_what_to_change(
+    tmp_path: Path,
+    go_mod: str | None,
+    version: str,
+    module: str | None,
+    error: type[Exception],
+    message: str,
+) -> None:
+    with pytest.raises(error) as raised:
+        resolve_source(folder(tmp_path, go_mod), version, module)
+
+    assert str(raised.value) == message
+
+
+def test_a_folder_without_go_mod_needs_a_module_path(tmp_path: Path) -> None:
+    path = folder(tmp_path, None)
+
+    with pytest.raises(GomodpubError, match=r"has no go\.mod; pass --module PATH"):
+        resolve_source(path, "v1.0.0")
+    assert resolve_source(path, "v2.0.0+incompatible", "example.com/l").module_path == (
+        "example.com/l"
+    )
+
+
+def test_a_broken_go_mod_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = folder(tmp_path, "module example.com/m\n\nrequire (\n")
+
+    with pytest.raises(ModFileError) as raised:
+        resolve_source(path, "v1.0.0")
+
+    assert f"{path / 'go.mod'}:" in str(raised.value)
+    assert ":4:" in str(raised.value) or ":3:" in str(raised.value)
+
+
+def test_a_missing_folder_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(GomodpubError, match="is not a folder"):
+        resolve_source(tmp_path / "nope", "v1.0.0")

@@ -1,0 +1,174 @@
+"""The Lambda handlers: routing, auth and answers, over the real service."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gomodpub.core.service import RegistryService
+from gomodpub.registry import lambda_api, lambda_worker
+from gomodpub.registry.deploy import build_bundle, template_body
+from tests.helpers.fake_s3 import FakeS3
+
+CLAIMS = {"sub": "sub-1", "cognito:username": "ana"}
+
+
+@pytest.fixture
+def service() -> RegistryService:
+    return RegistryService(FakeS3(), "modules")
+
+
+def event(
+    method: str,
+    resource: str,
+    *,
+    claims: dict[str, str] | None = None,
+    body: Any = None,
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "httpMethod": method,
+        "resource": resource,
+        "pathParameters": params,
+        "headers": headers or {},
+        "body": json.dumps(body) if body is not None else None,
+        "requestContext": {"authorizer": {"claims": claims}} if claims else {},
+    }
+
+
+def test_config_needs_no_sign_in(
+    service: RegistryService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOMODPUB_API_URL", "https://api.test/v1/")
+    monkeypatch.setenv("GOMODPUB_USER_POOL_ID", "pool")
+    monkeypatch.setenv("GOMODPUB_CLIENT_ID", "client")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+
+    answer = lambda_api.route(service, event("GET", "/config"))
+
+    assert answer["statusCode"] == 200
+    assert json.loads(answer["body"]) == {
+        "region": "eu-west-1",
+        "user_pool_id": "pool",
+        "client_id": "client",
+        "cognito_endpoint": "",
+        "api_url": "https://api.test/v1",
+        "goproxy": "https://api.test/v1/proxy",
+        "public_reads": False,
+    }
+
+
+def test_uploads_need_the_authorizer_claims(service: RegistryService) -> None:
+    with pytest.raises(lambda_api.ServiceError) as raised:
+        lambda_api.route(service, event("POST", "/uploads", body={}))
+
+    assert raised.value.status == 401
+
+
+def test_a_bad_body_is_a_400_with_a_stable_code(service: RegistryService) -> None:
+    bad = event("POST", "/uploads", claims=CLAIMS)
+    bad["body"] = "{not json"
+
+    with pytest.raises(lambda_api.ServiceError) as raised:
+        lambda_api.route(service, bad)
+
+    assert (raised.value.status, raised.value.code) == (400, "bad-request")
+
+
+def test_handler_turns_errors_into_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        lambda_api, "make_service", lambda: RegistryService(FakeS3(), "b")
+    )
+
+    answer = lambda_api.handler(
+        event(
+            "POST",
+            "/uploads",
+            claims=CLAIMS,
+            body={"module": "example.com/m", "version": "v2.0.0", "size": 1, "h1": "x"},
+        ),
+        None,
+    )
+
+    assert answer["statusCode"] == 400
+    assert json.loads(answer["body"]) == {
+        "code": "invalid-module",
+        "message": "example.com/m@v2.0.0: invalid version: should be v0 or v1, not v2",
+    }
+
+
+@pytest.mark.parametrize("public", ["true", "false"])
+def test_proxy_reads_need_a_token_unless_public(
+    service: RegistryService, monkeypatch: pytest.MonkeyPatch, public: str
+) -> None:
+    monkeypatch.setenv("GOMODPUB_PUBLIC_READS", public)
+
+    answer = lambda_api.route(
+        service,
+        event("GET", "/proxy/{proxy+}", params={"proxy": "example.com/m/@v/list"}),
+    )
+
+    if public == "true":
+        assert (answer["statusCode"], answer["body"]) == (200, "")
+    else:
+        assert answer["statusCode"] == 401
+        assert answer["headers"]["WWW-Authenticate"].startswith("Basic")
+
+
+def test_proxy_accepts_a_known_token_over_basic_auth(
+    service: RegistryService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    monkeypatch.setenv("GOMODPUB_PUBLIC_READS", "false")
+    digest = hashlib.sha256(b"secret-token").hexdigest()
+    service.s3.objects[("modules", f"tokens/{digest}.json")] = b"{}"
+    basic = base64.b64encode(b"ana:secret-token").decode()
+
+    answer = lambda_api.route(
+        service,
+        event(
+            "GET",
+            "/proxy/{proxy+}",
+            params={"proxy": "example.com/m/@v/v1.0.0.info"},
+            headers={"Authorization": f"Basic {basic}"},
+        ),
+    )
+
+    assert answer["statusCode"] == 404
+    assert answer["body"].startswith("not found:")
+
+
+def test_worker_reads_keys_from_sqs_wrapped_s3_events() -> None:
+    s3_event = {"Records": [{"s3": {"object": {"key": "incoming/abc%2Bdef+x.zip"}}}]}
+    sqs_event = {"Records": [{"body": json.dumps(s3_event)}]}
+
+    assert lambda_worker.uploaded_keys(sqs_event) == ["incoming/abc+def x.zip"]
+
+
+def test_bundle_holds_core_and_handlers_but_not_the_app(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle.zip"
+    bundle.write_bytes(build_bundle())
+
+    with zipfile.ZipFile(bundle) as archive:
+        names = archive.namelist()
+    assert "gomodpub/__init__.py" in names
+    assert "gomodpub/core/service.py" in names
+    assert "gomodpub/registry/lambda_api.py" in names
+    assert not [n for n in names if n.startswith(("gomodpub/gui", "gomodpub/cli"))]
+    # Deterministic: the same code gives the same bundle, so nothing redeploys.
+    assert build_bundle() == bundle.read_bytes()
+
+
+def test_template_wires_the_handlers_that_exist() -> None:
+    template = template_body()
+
+    assert "Handler: gomodpub.registry.lambda_api.handler" in template
+    assert "Handler: gomodpub.registry.lambda_worker.handler" in template
+    assert callable(lambda_api.handler) and callable(lambda_worker.handler)
