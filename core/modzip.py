@@ -30,14 +30,27 @@ When a zip is made from a folder or a list of files, some files are left out
 
 - the directories ``.bzr``, ``.git``, ``.hg`` and ``.svn`` (folders only);
 - subdirectories holding a go.mod, which are other modules;
-- files of vendored packages: any file under ``vendor/`` deeper than
-  ``vendor/`` itself, except ``vendor/modules.txt`` while the go.mod's ``go``
-  line is below 1.24; for 1.24 and above ``vendor/modules.txt`` is left out
-  too, and a ``vendor`` directory below the root only counts as vendoring
-  when the file sits in a subdirectory of it (before 1.24, Go's older and
-  looser reading of ``x/vendor/`` is kept so that old hashes do not change);
+- files of vendored packages, that is files in a subdirectory of a
+  ``vendor`` folder (``vendor/example.com/x/x.go``); files right inside the
+  top ``vendor/`` stay. The root go.mod's ``go`` line changes this: from go
+  1.24 on, ``vendor/modules.txt`` is left out too, and a nested
+  ``pkg/vendor/vendor.go`` stays; below 1.24 (or with no go line) Go's older
+  reading of a nested ``vendor/`` is kept, which leaves that file out, so
+  that hashes published before do not change;
 - ``.hg_archival.txt`` at the root, which ``hg archive`` adds;
 - symbolic links and irregular files.
+
+Beyond the reference, for a server that must not trust its input:
+
+- :func:`check_zip` also decompresses every entry (writing nothing) to count
+  its real bytes against its declared size and the limits and to check its
+  CRC, and gives the zip's ``h1:`` when all is well; :func:`unzip` writes
+  nothing before that has passed.
+- Entries whose data overlap (a way to make small zips inflate to huge
+  sizes), encrypted entries and compression methods other than store and
+  deflate make a zip "not a valid zip file".
+- A module folder given as a symbolic link is followed; Go would see a link
+  and pack nothing.
 
 The checks return a :class:`CheckedFiles` report (valid, omitted and invalid
 files, each with the reason); :meth:`CheckedFiles.raise_for_problems` turns a
@@ -1052,11 +1065,23 @@ def unzip(
         report = check_zip(module_version, zip_path)
         report.raise_for_problems()
         _extract(target, _prefix(module_version), zip_path)
-    except ZipError as exc:
+    except (ZipError, OSError) as exc:
         raise ZipError(f"unzip {zip_name}: {exc}") from exc
-    except OSError as exc:
-        raise ZipError(f"unzip {zip_name}: {exc}") from exc
+    except _BROKEN_ZIP as exc:
+        # The zip changed on disk after it was checked.
+        raise ZipError(f"unzip {zip_name}: not a valid zip file ({exc})") from exc
     return report
+
+
+# What zipfile and zlib raise on a damaged or unsupported zip.
+_BROKEN_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ValueError,
+    struct.error,
+    NotImplementedError,
+)
 
 
 @contextlib.contextmanager
@@ -1079,9 +1104,9 @@ def _open_zip(
         return
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+    except (*_BROKEN_ZIP, zipfile.LargeZipFile) as exc:
         raise ZipError(f"{path}: not a valid zip file ({exc})") from exc
-    except (OSError, NotImplementedError) as exc:
+    except OSError as exc:
         raise ZipError(f"cannot read {path}: {exc}") from exc
     with archive:
         yield archive
@@ -1174,9 +1199,9 @@ def _read_contents(
             else:
                 report.invalid.append(FileProblem(entry, LARGER_THAN_DECLARED))
             return
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        except _BROKEN_ZIP as exc:
             raise ZipError(f"{where}: not a valid zip file ({entry}: {exc})") from exc
-        except (OSError, NotImplementedError) as exc:
+        except OSError as exc:
             raise ZipError(f"cannot read {where}: {exc}") from exc
         if real_size != info.file_size:
             report.invalid.append(
@@ -1196,6 +1221,8 @@ def _digest_entry(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
 ) -> tuple[str, int]:
     """Return (hex SHA-256, real size) of an entry, reading at most limit bytes."""
+    if info.flag_bits & 0x1:
+        raise NotImplementedError(f"{zip_entry_name(info)}: entry is encrypted")
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise NotImplementedError(
             f"{zip_entry_name(info)}: unsupported compression method "
