@@ -76,11 +76,11 @@ import threading
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 from gomodpub.core import modfile, module
 from gomodpub.core.dirhash import CHUNK_SIZE, summary_hash, zip_entry_name
@@ -137,8 +137,11 @@ CONTENTS_TOO_LARGE = (
     f"(max size is {MAX_ZIP_FILE} bytes)"
 )
 
-ProgressCallback = Callable[[int], None]
-"""Called with the number of source bytes packed since the last call."""
+
+class ProgressCallback(Protocol):
+    """Told how many more source bytes were packed (the protocol uploads use)."""
+
+    def __call__(self, bytes_transferred: int, **kwargs: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -637,8 +640,8 @@ def pack_dir(
         module_version: the module path and version the zip is for.
         out_path: the zip file to write; it is replaced if it exists, and
             removed again if packing fails.
-        on_progress: called with the number of source bytes packed so far
-            since the last call.
+        on_progress: told, on the calling thread, how many more source bytes
+            were packed since it was last called.
 
     Raises:
         ZipError: the module path or version is not valid, a file breaks the
@@ -719,7 +722,7 @@ def _write_zip(
                         packed.close()
     writer.close()
     if on_progress is not None and (rest := progress.take()):
-        on_progress(rest)
+        on_progress(bytes_transferred=rest)
     h1: str = summary_hash(digests)
     return h1
 
@@ -751,10 +754,10 @@ def _wait(
             packed = job.result(timeout=0.1)
         except FuturesTimeout:
             if delta := progress.take():
-                on_progress(delta)
+                on_progress(bytes_transferred=delta)
             continue
         if delta := progress.take():
-            on_progress(delta)
+            on_progress(bytes_transferred=delta)
         return packed
 
 

@@ -254,7 +254,10 @@ def test_pack_dir_reports_progress_and_omissions(tmp_path: Path) -> None:
     (tmp_path / ".git" / "HEAD").write_bytes(b"ref\n")
     seen: list[int] = []
 
-    result = modzip.pack_dir(tmp_path, M, tmp_path / "out.zip", on_progress=seen.append)
+    def on_progress(bytes_transferred: int, **kwargs: object) -> None:
+        seen.append(bytes_transferred)
+
+    result = modzip.pack_dir(tmp_path, M, tmp_path / "out.zip", on_progress=on_progress)
 
     assert [f.name for f in result.files] == ["a.go", "go.mod"]
     assert [(p.path, p.reason) for p in result.omitted] == [(".git", modzip.VCS_DIR)]
