@@ -1,0 +1,82 @@
+"""The preview of a module folder: every file, included or not and why."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from gomodpub.core.preview import PreviewEntry, preview_dir
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def test_lists_included_and_left_out_files_with_reasons(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "m",
+        {
+            "go.mod": "module example.com/m\n\ngo 1.24\n",
+            "m.go": "package m\n",
+            "vendor/modules.txt": "\n",
+            "inner/go.mod": "module example.com/m/inner\n",
+            ".git/config": "[core]\n",
+        },
+    )
+    os.symlink("m.go", root / "link.go")
+
+    preview = preview_dir(root)
+
+    assert preview.entries == [
+        PreviewEntry(".git", 0, False, "directory is a version control repository"),
+        PreviewEntry("go.mod", 30, True),
+        PreviewEntry("inner", 0, False, "directory is in another module"),
+        PreviewEntry("link.go", 4, False, "not a regular file"),
+        PreviewEntry("m.go", 10, True),
+        PreviewEntry("vendor/modules.txt", 1, False, "file is in vendor directory"),
+    ]
+    assert preview.included_size == 40
+    assert preview.size_limit == 500 * 1024 * 1024
+    assert (preview.module_path, preview.go_version) == ("example.com/m", "1.24")
+    assert preview.go_mod_text.startswith("module example.com/m")
+    assert preview.publishable
+
+
+def test_invalid_files_are_problems(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "m",
+        {"go.mod": "module example.com/m\n", "bad'name.go": "", "A.go": "", "a.go": ""},
+    )
+
+    preview = preview_dir(root)
+
+    invalid = {e.path: e.reason for e in preview.entries if e.invalid}
+    assert (
+        invalid["bad'name.go"]
+        == "malformed file path \"bad'name.go\": invalid char '\\''"
+    )
+    assert any("case-insensitive" in reason for reason in invalid.values())
+    assert not preview.publishable
+    assert len(preview.problems) == len(invalid)
+
+
+def test_a_broken_go_mod_is_a_problem_with_its_line(tmp_path: Path) -> None:
+    root = write(tmp_path / "m", {"go.mod": "module example.com/m\ngo one\n"})
+
+    preview = preview_dir(root)
+
+    assert preview.go_mod is None
+    assert preview.go_mod_text == "module example.com/m\ngo one\n"
+    assert len(preview.problems) == 1
+    assert f"{root / 'go.mod'}:2:" in preview.problems[0]
+
+
+def test_a_folder_without_go_mod_is_still_publishable(tmp_path: Path) -> None:
+    preview = preview_dir(write(tmp_path / "m", {"l.go": "package l\n"}))
+
+    assert preview.go_mod is None
+    assert preview.module_path == ""
+    assert preview.publishable
