@@ -1,0 +1,60 @@
+"""The app's models, built together from what the core provides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+
+from gomodpub.core.preview import ModulePreview, preview_dir
+from gomodpub.gui.connectionmodel import ConnectionModel
+from gomodpub.gui.filetree import FileTreeModel
+from gomodpub.gui.message import MessageBridge
+from gomodpub.gui.modulemodel import ModuleModel
+from gomodpub.gui.ports import Connector, PublisherFactory
+from gomodpub.gui.publishmodel import PublishModel, default_publisher
+from gomodpub.gui.versionsmodel import VersionsModel
+
+
+@dataclass
+class Models:
+    """Everything the main window displays."""
+
+    messages: MessageBridge
+    connection: ConnectionModel
+    module: ModuleModel
+    files: FileTreeModel
+    publish: PublishModel
+    versions: VersionsModel
+
+
+def create_models(
+    connector: Connector,
+    *,
+    local: bool,
+    publisher_factory: PublisherFactory = default_publisher,
+    previewer: Callable[[Path], ModulePreview] = preview_dir,
+    parent: QObject | None = None,
+) -> Models:
+    """Build the models over the core (or over fakes, in tests).
+
+    Args:
+        connector: connects to the registry (blocking), e.g.
+            ``lambda: connect(url, launcher)``.
+        local: whether that registry is the local one.
+        publisher_factory: builds the publisher for a publication.
+        previewer: reads a module folder (blocking).
+    """
+    messages = MessageBridge(parent)
+    return Models(
+        messages=messages,
+        connection=ConnectionModel(
+            connector, local=local, messages=messages, parent=parent
+        ),
+        module=ModuleModel(messages, previewer, parent),
+        files=FileTreeModel(parent),
+        publish=PublishModel(messages, publisher_factory, parent=parent),
+        versions=VersionsModel(parent),
+    )

@@ -1,0 +1,209 @@
+"""Publishing a module folder in the background, as signals for the window."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from gomodpub.core import semver
+from gomodpub.core.errors import GomodpubError
+from gomodpub.core.publish import (
+    Publisher,
+    PublishResult,
+    PublishStatus,
+    resolve_source,
+)
+from gomodpub.gui.message import MessageBridge
+from gomodpub.gui.ports import PublisherFactory, PublisherLike
+from gomodpub.gui.tasks import Tasks
+
+logger = logging.getLogger(__name__)
+
+# Progress is emitted at most this often, so a fast upload does not flood
+# the GUI thread with queued signals.
+PROGRESS_INTERVAL = 0.05
+
+
+def default_publisher(
+    client: Any, listener: Any, cancelled: Callable[[], bool]
+) -> PublisherLike:
+    """The core publisher."""
+    return Publisher(client, listener, cancelled=cancelled)
+
+
+def next_free_version(version: str, published: Iterable[str]) -> str:
+    """The next patch release after ``version`` that is not in ``published``.
+
+    A prerelease suggests its own release (v1.2.0-rc.1 → v1.2.0); a
+    ``+incompatible`` suffix is kept. Returns "" for an invalid version.
+    """
+    canonical = semver.canonical(version)
+    if not canonical:
+        return ""
+    suffix = "+incompatible" if semver.build(version) == "+incompatible" else ""
+    base = canonical.split("-", 1)[0]
+    major_, minor, patch = base[1:].split(".")
+    number = int(patch) if semver.prerelease(canonical) else int(patch) + 1
+    taken = {semver.canonical(v) for v in published}
+    while f"v{major_}.{minor}.{number}" in taken:
+        number += 1
+    return f"v{major_}.{minor}.{number}{suffix}"
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    """How a publication ended, with what the window needs to follow up.
+
+    Attributes:
+        result: the core's result.
+        suggestion: for a conflict, the next version that is still free.
+    """
+
+    result: PublishResult
+    suggestion: str = ""
+
+
+class _Progress:
+    """Turns the core's step and byte reports into the model's signals."""
+
+    def __init__(self, model: PublishModel, clock: Callable[[], float]) -> None:
+        self._model = model
+        self._clock = clock
+        self._done = 0
+        self._started = 0.0
+        self._last_emit = 0.0
+
+    def on_step(self, step: str, message: str) -> None:
+        """A step of the publication starts."""
+        logger.debug("publish step %s: %s", step, message)
+        if step == "upload":
+            self._done, self._started = 0, self._clock()
+        self._model.step_changed.emit(step, message)
+
+    def on_progress(self, bytes_transferred: int, **kwargs: Any) -> None:
+        """More bytes went out (fewer when a retry rewinds)."""
+        total = int(kwargs.get("total", 0))
+        self._done = max(0, self._done + bytes_transferred)
+        now = self._clock()
+        if now - self._last_emit < PROGRESS_INTERVAL and self._done < total:
+            return
+        self._last_emit = now
+        elapsed = max(now - self._started, 1e-6)
+        rate = self._done / elapsed
+        remaining = (total - self._done) / rate if rate > 0 and total else -1.0
+        self._model.progress_changed.emit(self._done, total, rate, remaining)
+
+
+class PublishModel(QObject):
+    """Runs one publication at a time off the GUI thread and reports it.
+
+    Args:
+        messages: where failures are shown.
+        publisher_factory: builds the core publisher (tests pass a fake).
+        clock: monotonic seconds, for the upload rate.
+
+    Signals:
+        running_changed(running): a publication started (True) or ended.
+        step_changed(step, text): a step starts ("pack", "start", "upload",
+            "process", "confirm", or "cancel" when the user asked to stop).
+        progress_changed(done, total, rate, remaining): bytes sent of the zip's
+            total, bytes per second, and seconds left (-1 when unknown).
+        finished(outcome): the :class:`PublishOutcome` of a publication that
+            ran to an answer (published, conflict, rejected, cancelled…).
+        failed(text): the publication failed; the text says why.
+    """
+
+    running_changed = Signal(bool)
+    step_changed = Signal(str, str)
+    progress_changed = Signal(object, object, float, float)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        messages: MessageBridge,
+        publisher_factory: PublisherFactory = default_publisher,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._messages = messages
+        self._factory = publisher_factory
+        self._clock = clock
+        self._tasks = Tasks()
+        self._cancel = threading.Event()
+        self._running = False
+
+    @property
+    def running(self) -> bool:
+        """Whether a publication is under way."""
+        return self._running
+
+    def publish(
+        self, client: Any, directory: Path, module_path: str, version: str
+    ) -> None:
+        """Publish ``directory`` as ``module_path@version`` through ``client``."""
+        if self._running:
+            self._messages.warning("a publication is already running")
+            return
+        self._cancel.clear()
+        self._set_running(True)
+        self._tasks.spawn(self._publish(client, directory, module_path, version))
+
+    def cancel(self) -> None:
+        """Ask the running publication to stop at the next chance."""
+        if self._running and not self._cancel.is_set():
+            self._cancel.set()
+            self.step_changed.emit("cancel", "cancelling…")
+
+    async def _publish(
+        self, client: Any, directory: Path, module_path: str, version: str
+    ) -> None:
+        try:
+            outcome = await asyncio.to_thread(
+                self._run, client, directory, module_path, version
+            )
+        except GomodpubError as error:
+            self._set_running(False)
+            self._messages.error(f"publishing {module_path}@{version} failed: {error}")
+            self.failed.emit(str(error))
+            return
+        except BaseException:
+            self._set_running(False)
+            raise
+        self._set_running(False)
+        logger.info("publish %s@%s: %s", module_path, version, outcome.result.status)
+        self.finished.emit(outcome)
+
+    def _run(
+        self, client: Any, directory: Path, module_path: str, version: str
+    ) -> PublishOutcome:
+        """The blocking part, in a worker thread."""
+        source = resolve_source(directory, version, module_path)
+        publisher = self._factory(
+            client, _Progress(self, self._clock), self._cancel.is_set
+        )
+        result = publisher.publish(source)
+        if result.status != PublishStatus.CONFLICT:
+            return PublishOutcome(result)
+
+        # Suggest a version nobody has published yet.
+        try:
+            published = list(client.versions(source.module_path))
+        except GomodpubError as error:
+            logger.info("cannot list versions of %s: %s", source.module_path, error)
+            published = []
+        return PublishOutcome(result, next_free_version(version, [*published, version]))
+
+    def _set_running(self, running: bool) -> None:
+        self._running = running
+        self.running_changed.emit(running)
