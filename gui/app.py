@@ -1,0 +1,93 @@
+"""Starting the desktop app: QApplication, the qasync loop, the crash hook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Any
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from gomodpub.core.connection import LocalLauncher, connect, registry_url
+from gomodpub.core.settings import Settings
+from gomodpub.gui import look
+from gomodpub.gui.crash import CrashHandler, LogBuffer
+from gomodpub.gui.mainwindow import MainWindow
+from gomodpub.gui.models import create_models
+from gomodpub.gui.ports import Connector
+from gomodpub.gui.qtcompat import guard_refcounts
+
+logger = logging.getLogger(__name__)
+
+
+def build_window(connector: Connector, *, local: bool, **models: Any) -> MainWindow:
+    """The main window over models built on ``connector``.
+
+    Args:
+        connector: connects to the registry (blocking).
+        local: whether that registry is the local one.
+        models: more arguments for :func:`~gomodpub.gui.models.create_models`
+            (``publisher_factory``, ``previewer``).
+    """
+    return MainWindow(create_models(connector, local=local, **models))
+
+
+def _capture_logs(buffer: LogBuffer) -> None:
+    """Send gomodpub's debug log to ``buffer`` without making stderr chattier."""
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if handler.level == logging.NOTSET:
+            handler.setLevel(root.level)
+    logging.getLogger("gomodpub").setLevel(logging.DEBUG)
+    root.addHandler(buffer)
+
+
+def run_app(registry_url: str | None, launcher: LocalLauncher | None) -> int:
+    """Run the app until its window closes; returns the exit status.
+
+    Args:
+        registry_url: the config URL given on the command line, if any.
+        launcher: starts the local registry when no URL is configured.
+    """
+    guard_refcounts()
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("gomodpub")
+    app.setApplicationDisplayName("gomodpub")
+    app.setWindowIcon(look.app_icon())
+    app.setStyleSheet(look.style_sheet())
+
+    buffer = LogBuffer()
+    _capture_logs(buffer)
+    crash = CrashHandler(buffer)
+    crash.install()
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loop.set_exception_handler(crash.loop_exception_handler)
+
+    local = not _configured_url(registry_url)
+    window = build_window(lambda: connect(registry_url, launcher), local=local)
+
+    # TODO(stop on exit): the launcher can start the local registry but offers
+    # no way to stop it, so it keeps running after the app closes.
+    try:
+        with loop:
+            window.show()
+            loop.call_soon(window.start)
+            status = loop.run_forever()
+    finally:
+        crash.uninstall()
+    return int(status or 0)
+
+
+def _configured_url(explicit: str | None) -> str:
+    """The registry's config URL from option, environment or settings."""
+    try:
+        settings = Settings.load()
+    except Exception as error:  # a broken settings file must not stop the app
+        logger.warning("cannot read the settings: %s", error)
+        settings = Settings()
+    return registry_url(explicit, settings)

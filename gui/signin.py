@@ -1,0 +1,173 @@
+"""The sign-in dialog: sign in, or create an account."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gomodpub.gui.connectionmodel import ConnectionModel
+
+logger = logging.getLogger(__name__)
+
+SIGN_IN_TAB, CREATE_TAB = 0, 1
+
+
+class SignInDialog(QDialog):
+    """Asks for credentials and hands them to the :class:`ConnectionModel`.
+
+    The dialog stays open while the model works, shows its errors (a wrong
+    password, a taken username) in place, and closes once someone is signed in.
+    """
+
+    def __init__(
+        self,
+        connection: ConnectionModel,
+        username: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._connection = connection
+        self.setWindowTitle("Sign in to the registry")
+        self.setMinimumWidth(420)
+
+        # Sign in.
+        self.username = QLineEdit(username)
+        self.username.setObjectName("signInUsername")
+        self.password = QLineEdit()
+        self.password.setObjectName("signInPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        sign_in_page = QWidget()
+        form = QFormLayout(sign_in_page)
+        form.addRow("&Username:", self.username)
+        form.addRow("&Password:", self.password)
+
+        # Create an account.
+        self.new_username = QLineEdit()
+        self.new_username.setObjectName("newUsername")
+        self.email = QLineEdit()
+        self.email.setObjectName("newEmail")
+        self.email.setPlaceholderText("you@example.com")
+        self.new_password = QLineEdit()
+        self.new_password.setObjectName("newPassword")
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat_password = QLineEdit()
+        self.repeat_password.setObjectName("repeatPassword")
+        self.repeat_password.setEchoMode(QLineEdit.EchoMode.Password)
+        create_page = QWidget()
+        form = QFormLayout(create_page)
+        form.addRow("&Username:", self.new_username)
+        form.addRow("&Email:", self.email)
+        form.addRow("&Password:", self.new_password)
+        form.addRow("&Repeat password:", self.repeat_password)
+        hint = QLabel("At least 8 characters, with upper and lower case and a digit.")
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(sign_in_page, "Sign in")
+        self.tabs.addTab(create_page, "Create account")
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        self.error = QLabel()
+        self.error.setObjectName("dialogError")
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.submit = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        connection.user_changed.connect(self._user_changed)
+        connection.sign_in_failed.connect(self._failed)
+        connection.sign_up_pending.connect(self._pending)
+        connection.busy_changed.connect(self._busy_changed)
+        self._tab_changed(SIGN_IN_TAB)
+        (self.password if username else self.username).setFocus()
+
+    def show_error(self, text: str) -> None:
+        """Show ``text`` in the dialog, in red."""
+        self.error.setProperty("level", "error")
+        self.error.setText(text)
+        self.error.show()
+        self._restyle()
+
+    def _show_notice(self, text: str) -> None:
+        self.error.setProperty("level", "info")
+        self.error.setText(text)
+        self.error.show()
+        self._restyle()
+
+    def _restyle(self) -> None:
+        style = self.error.style()
+        style.unpolish(self.error)
+        style.polish(self.error)
+
+    def _tab_changed(self, index: int) -> None:
+        self.submit.setText("Sign in" if index == SIGN_IN_TAB else "Create account")
+        self.error.hide()
+
+    def _submit(self) -> None:
+        if self.tabs.currentIndex() == SIGN_IN_TAB:
+            username, password = self.username.text().strip(), self.password.text()
+            if not username or not password:
+                self.show_error("enter your username and password")
+                return
+            self.error.hide()
+            self._connection.sign_in(username, password)
+            return
+
+        username, email = self.new_username.text().strip(), self.email.text().strip()
+        password = self.new_password.text()
+        if not username or not email or not password:
+            self.show_error("enter a username, an email address and a password")
+        elif password != self.repeat_password.text():
+            self.show_error("the two passwords differ")
+        else:
+            self.error.hide()
+            self._connection.sign_up(username, email, password)
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.tabs.setEnabled(not busy)
+        self.submit.setEnabled(not busy)
+        if busy:
+            self._show_notice("signing in…")
+        elif self.error.property("level") == "info":
+            self.error.hide()
+
+    def _user_changed(self, username: str) -> None:
+        if username:
+            self.accept()
+
+    def _failed(self, text: str) -> None:
+        self.show_error(text)
+        field = self.password if self.tabs.currentIndex() == SIGN_IN_TAB else None
+        if field is not None:
+            field.selectAll()
+            field.setFocus()
+
+    def _pending(self, text: str) -> None:
+        self._show_notice(text)
+        self.username.setText(self.new_username.text())
+        self.tabs.setCurrentIndex(SIGN_IN_TAB)
+        self._show_notice(text)
