@@ -1,0 +1,592 @@
+"""The main window over a fake connection and publisher."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from gomodpub.core.errors import LocalRegistryError, RegistryError
+from gomodpub.core.publish import ModuleSource, PublishStatus
+from gomodpub.gui.app import build_window
+from gomodpub.gui.filetree import INVALID_COLOR, OMITTED_COLOR
+from gomodpub.gui.mainwindow import MainWindow
+from tests.helpers.gui_fakes import (
+    LOCAL_H1,
+    OTHER_H1,
+    FakeAuth,
+    FakeConnection,
+    FakePublisher,
+    result_for,
+    write_module,
+)
+
+PASSWORD = "Correct-horse-1"
+
+
+@pytest.fixture
+def connection() -> FakeConnection:
+    return FakeConnection(auth=FakeAuth({"alice": PASSWORD}))
+
+
+@pytest.fixture
+def publisher() -> FakePublisher:
+    return FakePublisher()
+
+
+def make_window(
+    qtbot: QtBot, connector: object, publisher: FakePublisher
+) -> MainWindow:
+    window = build_window(
+        connector,  # type: ignore[arg-type]
+        local=True,
+        publisher_factory=publisher.factory,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, loop: object, connection: FakeConnection, publisher: FakePublisher
+) -> MainWindow:
+    """The window, connected to the fake registry, nobody signed in."""
+    window = make_window(qtbot, lambda: connection, publisher)
+    with qtbot.waitSignal(
+        window.models.connection.state_changed,
+        check_params_cb=lambda state, text: state == "ready",
+    ):
+        window.start()
+    return window
+
+
+def sign_in(qtbot: QtBot, window: MainWindow, username: str = "alice") -> None:
+    with qtbot.waitSignal(window.models.connection.user_changed):
+        window.models.connection.sign_in(username, PASSWORD)
+
+
+def drop(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
+    """Drag ``folder`` onto the window and drop it, as a file manager would."""
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(folder))])
+    enter = QDragEnterEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    dropped = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(window.models.module.preview_changed):
+        QApplication.sendEvent(window, dropped)
+
+
+def top_level(window: MainWindow) -> list[str]:
+    files = window.models.files
+    return [files.item(row, 0).text() for row in range(files.rowCount())]
+
+
+def ready_to_publish(
+    qtbot: QtBot, window: MainWindow, folder: Path, version: str
+) -> None:
+    drop(qtbot, window, folder)
+    qtbot.keyClicks(window.version_edit, version)
+    assert window.publish_button.isEnabled(), window.validity.text()
+
+
+# -- the folder ------------------------------------------------------------------
+
+
+def test_dropping_a_folder_fills_the_tree_and_go_mod(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = write_module(tmp_path / "hello")
+
+    drop(qtbot, window, folder)
+
+    assert top_level(window) == [".git", "go.mod", "hello.go", "sub", "vendor"]
+    git = window.models.files.item(0, 0)
+    note = window.models.files.item(0, 2)
+    assert note.text() == "directory is a version control repository"
+    assert git.foreground().color() == OMITTED_COLOR
+    assert git.font().italic()
+    sub = window.models.files.item(3, 0)
+    assert [sub.child(i).text() for i in range(sub.rowCount())] == ["sub.go"]
+    assert window.totals.text() == "4 files, 87 bytes of 500 MiB allowed; 1 left out"
+    assert window.go_mod_view.toPlainText() == "module example.com/hello\n\ngo 1.21\n"
+    assert window.module_path_edit.text() == "example.com/hello"
+    assert window.module_path_edit.isReadOnly()
+    assert window.folder_label.text() == "hello"
+
+
+def test_invalid_files_are_red_and_block_publishing(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = write_module(tmp_path / "bad")
+    (folder / "bad:name.go").write_text("package bad\n")
+
+    drop(qtbot, window, folder)
+    qtbot.keyClicks(window.version_edit, "v1.0.0")
+
+    row = top_level(window).index("bad:name.go")
+    assert window.models.files.item(row, 0).foreground().color() == INVALID_COLOR
+    assert window.models.files.item(row, 2).text() == (
+        "malformed file path \"bad:name.go\": invalid char ':'"
+    )
+    assert window.validity.text() == (
+        "bad:name.go: malformed file path \"bad:name.go\": invalid char ':'"
+    )
+    assert not window.publish_button.isEnabled()
+
+
+def test_a_folder_without_go_mod_asks_for_the_module_path(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = tmp_path / "legacy"
+    folder.mkdir()
+    (folder / "legacy.go").write_text("package legacy\n")
+
+    drop(qtbot, window, folder)
+
+    assert not window.module_path_edit.isReadOnly()
+    assert window.module_path_edit.text() == ""
+    assert window.validity.text() == "this folder has no go.mod: enter the module path"
+    qtbot.keyClicks(window.module_path_edit, "example.com/legacy")
+    qtbot.keyClicks(window.version_edit, "v2.0.0")
+    assert window.validity.text() == (
+        "example.com/legacy@v2.0.0: invalid version: should be v0 or v1, not v2"
+    )
+    qtbot.keyClicks(window.version_edit, "+incompatible")
+    assert window.publish_button.isEnabled()
+
+
+def test_dragging_a_file_is_refused(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    file = tmp_path / "go.mod"
+    file.write_text("module example.com/x\n")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(file))])
+    enter = QDragEnterEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    assert not enter.isAccepted()
+
+
+# -- the version --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        ("", "enter the version to publish, e.g. v1.0.0"),
+        ("1.2.3", "'1.2.3' is not a semantic version; versions look like v1.2.3"),
+        ("v1.2", "write the version in full: v1.2.0"),
+        ("v1.2.3+build", "write the version in full: v1.2.3"),
+        (
+            "v2.0.0",
+            "example.com/hello@v2.0.0: invalid version: should be v0 or v1, not v2",
+        ),
+    ],
+)
+def test_an_invalid_version_disables_publish_with_a_message(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, version: str, message: str
+) -> None:
+    drop(qtbot, window, write_module(tmp_path / "hello"))
+
+    qtbot.keyClicks(window.version_edit, version)
+
+    assert not window.publish_button.isEnabled()
+    assert window.validity.text() == message
+    assert window.validity.property("ok") == "false"
+
+
+def test_a_valid_version_enables_publish_as_you_type(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    drop(qtbot, window, write_module(tmp_path / "hello"))
+
+    qtbot.keyClicks(window.version_edit, "v1.2")
+    assert not window.publish_button.isEnabled()
+    qtbot.keyClicks(window.version_edit, ".3")
+
+    assert window.publish_button.isEnabled()
+    assert window.validity.text() == "ready to publish example.com/hello@v1.2.3"
+
+
+# -- signing in ------------------------------------------------------------------------
+
+
+@pytest.mark.expect_log(r"wrong username or password")
+def test_a_sign_in_error_is_shown_in_the_dialog(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    dialog = window.open_sign_in()
+    qtbot.keyClicks(dialog.username, "alice")
+    qtbot.keyClicks(dialog.password, "wrong")
+
+    with qtbot.waitSignal(window.models.connection.sign_in_failed):
+        qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+
+    assert dialog.isVisible()
+    assert dialog.error.isVisible()
+    assert dialog.error.text() == "signing in failed: wrong username or password"
+    assert window.user_label.text() == "not signed in"
+
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+    assert window.user_label.text() == "signed in as alice"
+
+
+def test_creating_an_account_signs_in(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection
+) -> None:
+    dialog = window.open_sign_in()
+    dialog.tabs.setCurrentIndex(1)
+    assert dialog.submit.text() == "Create account"
+    qtbot.keyClicks(dialog.new_username, "bob")
+    qtbot.keyClicks(dialog.email, "bob@example.com")
+    qtbot.keyClicks(dialog.new_password, PASSWORD)
+    qtbot.keyClicks(dialog.repeat_password, PASSWORD)
+
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+
+    assert connection.auth.users["bob"] == PASSWORD
+    assert connection.last_username == "bob"
+    assert window.user_label.text() == "signed in as bob"
+
+
+def test_different_passwords_are_caught_in_the_dialog(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    dialog = window.open_sign_in()
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(dialog.new_username, "bob")
+    qtbot.keyClicks(dialog.email, "bob@example.com")
+    qtbot.keyClicks(dialog.new_password, PASSWORD)
+    qtbot.keyClicks(dialog.repeat_password, PASSWORD + "x")
+
+    qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+
+    assert dialog.error.text() == "the two passwords differ"
+    assert dialog.isVisible()
+
+
+def test_publishing_when_signed_out_asks_to_sign_in_then_publishes(
+    qtbot: QtBot, window: MainWindow, publisher: FakePublisher, tmp_path: Path
+) -> None:
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+
+    qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+    dialog = window.sign_in_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.username, "alice")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    with qtbot.waitSignal(window.models.publish.finished):
+        qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+
+    assert [s.version for s in publisher.sources] == ["v1.0.0"]
+
+
+# -- publishing ------------------------------------------------------------------------
+
+
+def test_progress_updates_the_bar(
+    qtbot: QtBot, window: MainWindow, publisher: FakePublisher, tmp_path: Path
+) -> None:
+    publisher.gate = threading.Event()
+    sign_in(qtbot, window)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+    seen: list[tuple[int, int, str]] = []
+    window.models.publish.progress_changed.connect(
+        lambda *_: seen.append(
+            (
+                window.progress.value(),
+                window.progress.maximum(),
+                window.progress_detail.text(),
+            )
+        )
+    )
+
+    with qtbot.waitSignal(window.models.publish.step_changed):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+    assert window.progress.isVisible()
+    assert window.cancel_button.isVisible()
+    assert not window.publish_button.isEnabled()
+    with qtbot.waitSignal(window.models.publish.finished):
+        publisher.gate.set()
+
+    value, maximum, detail = seen[-1]
+    assert (value, maximum) == (publisher.size, publisher.size)
+    assert detail.startswith("uploading 4 MiB of 4 MiB · ")
+    assert detail.endswith("/s")
+    assert not window.progress.isVisible()
+    assert window.publish_button.isEnabled()
+
+
+def test_published_outcome_is_shown(
+    qtbot: QtBot, window: MainWindow, publisher: FakePublisher, tmp_path: Path
+) -> None:
+    sign_in(qtbot, window)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+
+    with qtbot.waitSignal(window.models.publish.finished):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    dialog = window.outcome_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.status == PublishStatus.PUBLISHED
+    assert dialog.h1.text() == LOCAL_H1
+    source = publisher.sources[0]
+    assert (source.module_path, source.version) == ("example.com/hello", "v1.0.0")
+    assert source.directory == tmp_path / "hello"
+
+
+def test_a_conflict_offers_the_next_version_and_publishes_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    connection: FakeConnection,
+    publisher: FakePublisher,
+    tmp_path: Path,
+) -> None:
+    def conflict(source: ModuleSource):  # type: ignore[no-untyped-def]
+        return result_for(
+            source,
+            PublishStatus.CONFLICT,
+            "already published with other content",
+            published_h1=OTHER_H1,
+        )
+
+    publisher.outcomes = [
+        conflict,
+        lambda source: result_for(source, PublishStatus.PUBLISHED),
+    ]
+    connection.client.published["example.com/hello"] = ["v1.0.0", "v1.2.0", "v1.2.1"]
+    sign_in(qtbot, window)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.2.0")
+
+    with qtbot.waitSignal(window.models.publish.finished):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    dialog = window.conflict_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert window.outcome_dialog is None
+    assert dialog.published_h1.text() == OTHER_H1
+    assert dialog.local_h1.text() == LOCAL_H1
+    assert dialog.next_button is not None
+    assert dialog.next_button.text() == "Publish as v1.2.2"
+
+    with qtbot.waitSignal(window.models.publish.finished):
+        qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+
+    assert [s.version for s in publisher.sources] == ["v1.2.0", "v1.2.2"]
+    assert window.version_edit.text() == "v1.2.2"
+    assert window.outcome_dialog is not None
+    assert window.outcome_dialog.status == PublishStatus.PUBLISHED
+
+
+def test_choose_another_version_goes_back_to_the_version_field(
+    qtbot: QtBot, window: MainWindow, publisher: FakePublisher, tmp_path: Path
+) -> None:
+    publisher.outcomes = [
+        lambda source: result_for(source, PublishStatus.CONFLICT, published_h1=OTHER_H1)
+    ]
+    sign_in(qtbot, window)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+    with qtbot.waitSignal(window.models.publish.finished):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+    dialog = window.conflict_dialog
+    assert dialog is not None
+
+    qtbot.mouseClick(dialog.other_button, Qt.MouseButton.LeftButton)
+
+    assert not dialog.isVisible()
+    assert window.version_edit.selectedText() == "v1.0.0"
+    assert len(publisher.sources) == 1
+
+
+def test_not_owner_is_refused_with_the_owner_shown(
+    qtbot: QtBot, window: MainWindow, publisher: FakePublisher, tmp_path: Path
+) -> None:
+    publisher.outcomes = [
+        lambda source: result_for(
+            source,
+            PublishStatus.REJECTED,
+            f"{source.module_path} belongs to bob; ask them to publish it or to "
+            "add you as a collaborator",
+            code="not-owner",
+            owner="bob",
+        )
+    ]
+    sign_in(qtbot, window)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+
+    with qtbot.waitSignal(window.models.publish.finished):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    dialog = window.outcome_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.status == PublishStatus.REJECTED
+    assert dialog.findChild(type(window.totals), "owner").text() == "<b>bob</b>"
+    message = dialog.findChild(type(window.totals), "outcomeMessage").text()
+    assert message.startswith("example.com/hello belongs to bob;")
+
+
+@pytest.mark.expect_log(r"publishing example.com/hello@v1.0.0 failed")
+def test_a_failed_publication_is_shown_in_the_banner(
+    qtbot: QtBot, window: MainWindow, publisher: FakePublisher, tmp_path: Path
+) -> None:
+    def unreachable(source: ModuleSource):  # type: ignore[no-untyped-def]
+        raise RegistryError("cannot reach the registry", code="unreachable")
+
+    publisher.outcomes = [unreachable]
+    sign_in(qtbot, window)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+
+    with qtbot.waitSignal(window.models.publish.failed):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    assert window.banner.isVisible()
+    assert window.banner_label.text() == (
+        "publishing example.com/hello@v1.0.0 failed: cannot reach the registry"
+    )
+    assert window.publish_button.isEnabled()
+
+
+def test_the_window_stays_responsive_during_a_slow_publication(
+    qtbot: QtBot, window: MainWindow, publisher: FakePublisher, tmp_path: Path
+) -> None:
+    publisher.gate = threading.Event()  # never opened: the upload hangs
+    sign_in(qtbot, window)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(1))
+
+    with qtbot.waitSignal(window.models.publish.step_changed):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+    timer.start()
+
+    # The GUI thread keeps running timers and input while the upload hangs.
+    qtbot.waitUntil(lambda: len(ticks) >= 10, timeout=3000)
+    window.tabs.setCurrentIndex(1)
+    assert window.models.publish.running
+    assert publisher.chunks_sent == 0
+
+    with qtbot.waitSignal(window.models.publish.finished) as finished:
+        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    timer.stop()
+    assert finished.args[0].result.status == PublishStatus.CANCELLED
+    assert window.statusBar().currentMessage() == "the upload was cancelled"
+    assert window.publish_button.isEnabled()
+
+
+# -- the registry and versions ---------------------------------------------------------
+
+
+def test_published_versions_are_listed_newest_first(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection, tmp_path: Path
+) -> None:
+    connection.client.published["example.com/hello"] = ["v1.0.0", "v1.10.0", "v1.2.0"]
+    sign_in(qtbot, window)
+
+    with qtbot.waitSignal(window.models.versions.loaded, timeout=3000):
+        drop(qtbot, window, write_module(tmp_path / "hello"))
+
+    assert window.models.versions.versions() == ["v1.10.0", "v1.2.0", "v1.0.0"]
+    assert window.versions_status.text() == (
+        "3 published versions of example.com/hello"
+    )
+
+
+@pytest.mark.expect_log(r"cannot connect to the local registry")
+def test_a_registry_that_fails_to_start_can_be_retried(
+    qtbot: QtBot, loop: object, connection: FakeConnection, publisher: FakePublisher
+) -> None:
+    attempts: list[int] = []
+
+    def connector() -> FakeConnection:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise LocalRegistryError("MiniStack did not answer within 60 s")
+        return connection
+
+    window = make_window(qtbot, connector, publisher)
+    with qtbot.waitSignal(
+        window.models.connection.state_changed,
+        check_params_cb=lambda state, text: state == "failed",
+    ):
+        window.start()
+
+    assert window.registry_status.text() == "the local registry is not available"
+    assert window.retry_button.isVisible()
+    assert window.banner_label.text() == (
+        "cannot connect to the local registry: MiniStack did not answer within 60 s"
+    )
+    assert not window.sign_in_action.isEnabled()
+
+    with qtbot.waitSignal(
+        window.models.connection.state_changed,
+        check_params_cb=lambda state, text: state == "ready",
+    ):
+        qtbot.mouseClick(window.retry_button, Qt.MouseButton.LeftButton)
+    assert window.registry_status.text() == "local registry ready"
+    assert not window.retry_button.isVisible()
+    assert not window.banner.isVisible()
+
+
+def test_the_starting_registry_is_shown(
+    qtbot: QtBot, loop: object, connection: FakeConnection, publisher: FakePublisher
+) -> None:
+    release = threading.Event()
+
+    def slow_connector() -> FakeConnection:
+        release.wait(10)
+        return connection
+
+    window = make_window(qtbot, slow_connector, publisher)
+    with qtbot.waitSignal(window.models.connection.state_changed):
+        window.start()
+    assert window.registry_status.text() == "starting the local registry…"
+    assert not window.account_button.isEnabled()
+
+    with qtbot.waitSignal(window.models.connection.state_changed):
+        release.set()
+    assert window.registry_status.text() == "local registry ready"
+
+
+def test_the_last_user_is_signed_in_again(
+    qtbot: QtBot, loop: object, publisher: FakePublisher
+) -> None:
+    auth = FakeAuth({"alice": PASSWORD})
+    auth.saved = "alice"
+    connection = FakeConnection(auth=auth, last_username="alice")
+    window = make_window(qtbot, lambda: connection, publisher)
+
+    with qtbot.waitSignal(window.models.connection.user_changed):
+        window.start()
+
+    assert window.user_label.text() == "signed in as alice"
