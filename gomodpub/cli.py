@@ -179,6 +179,87 @@ def registry_down() -> None:
         click.echo("the local registry was not running")
 
 
+@registry.command("deploy")
+@click.option("--stack-name", default="gomodpub", show_default=True)
+@click.option("--region", help="AWS region (default: the AWS profile's).")
+@click.option("--profile", help="AWS profile to deploy with.")
+@click.option("--public-reads", is_flag=True, help="Serve GOPROXY without tokens.")
+@click.option(
+    "--archive-after-days",
+    default=90,
+    show_default=True,
+    help="Days before module zips move to Glacier Instant Retrieval.",
+)
+@click.option("--endpoint-url", hidden=True, help="Deploy to an AWS emulator.")
+@click.option("--use", "use_it", is_flag=True, help="Publish to it from now on.")
+@click.option("--json", "as_json", is_flag=True, help="Print the endpoints as JSON.")
+def registry_deploy(
+    stack_name: str,
+    region: str | None,
+    profile: str | None,
+    public_reads: bool,
+    archive_after_days: int,
+    endpoint_url: str | None,
+    use_it: bool,
+    as_json: bool,
+) -> None:
+    """Deploy (or update) the registry on your AWS account."""
+    from gomodpub.core.aws import EndpointSession
+    from gomodpub.core.settings import Settings
+    from gomodpub.registry.deploy import deploy
+
+    if endpoint_url:
+        session: Any = EndpointSession(endpoint_url, region or "us-east-1")
+    else:
+        import boto3
+
+        session = boto3.Session(profile_name=profile, region_name=region)
+        if not session.region_name:
+            raise GomodpubError(
+                "no AWS region: pass --region or set one in the profile"
+            )
+    try:
+        account = session.client("sts").get_caller_identity()["Account"]
+    except Exception as error:
+        raise GomodpubError(
+            f"cannot use your AWS credentials: {error}; configure them with "
+            "`aws configure` or pass --profile"
+        ) from None
+    region_name = region or getattr(session, "region_name", None) or "us-east-1"
+    if not as_json:
+        click.echo(f"deploying stack {stack_name} to account {account}…", err=True)
+    outputs = deploy(
+        session,
+        stack_name=stack_name,
+        artifacts_bucket=f"{stack_name}-artifacts-{account}-{region_name}",
+        parameters={
+            "PublicReads": "true" if public_reads else "false",
+            "ArchiveAfterDays": str(archive_after_days),
+        },
+    )
+    if use_it:
+        settings = Settings.load()
+        settings.registry_url = outputs.config_url
+        settings.save()
+    if as_json:
+        _emit_json(
+            {
+                "config_url": outputs.config_url,
+                "api_url": outputs.api_url,
+                "goproxy": outputs.goproxy,
+                "user_pool_id": outputs.user_pool_id,
+                "client_id": outputs.client_id,
+                "region": outputs.region,
+            }
+        )
+        return
+    click.echo(f"registry {stack_name} is deployed")
+    click.echo(f"  config URL: {outputs.config_url}")
+    click.echo(f"  GOPROXY:    {outputs.goproxy}")
+    if not use_it:
+        click.echo(f"publish to it with: gomodpub --registry {outputs.config_url} …")
+
+
 # -- accounts -------------------------------------------------------------------
 
 

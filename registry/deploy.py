@@ -176,8 +176,24 @@ def deploy(
         parameters: template parameters beyond the bundle location.
 
     Raises:
-        DeployError: the stack could not reach a complete state.
+        DeployError: the stack could not reach a complete state, or AWS
+            refused a call (missing permissions, say).
     """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return _deploy(session, stack_name, artifacts_bucket, parameters, timeout)
+    except (BotoCoreError, ClientError) as error:
+        raise DeployError(f"deploying {stack_name} failed: {error}") from None
+
+
+def _deploy(
+    session: Any,
+    stack_name: str,
+    artifacts_bucket: str,
+    parameters: dict[str, str] | None,
+    timeout: float,
+) -> StackOutputs:
     s3 = session.client("s3")
     cloudformation = session.client("cloudformation")
 

@@ -122,3 +122,43 @@ def test_a_crash_loses_no_published_version(
         pack_dir(folder, ModuleVersion("example.com/durable", "v1.0.0"), expected).h1
         == h1
     )
+
+
+def test_registry_deploy_creates_a_named_stack_and_prints_its_endpoints(
+    registry_home: Path,
+) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from gomodpub.registry.local import LocalRegistry
+
+    endpoints = LocalRegistry(registry_home / "data" / "local-registry").status()
+    assert endpoints is not None
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gomodpub",
+            "registry",
+            "deploy",
+            "--stack-name",
+            "teamreg",
+            "--endpoint-url",
+            endpoints.endpoint,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "GOMODPUB_HOME": str(registry_home)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    deployed = json.loads(result.stdout)
+    # Deployed as on AWS: the API's public URL is the execute-api one.
+    assert deployed["api_url"].startswith("https://")
+    assert ".execute-api.us-east-1.amazonaws.com/v1" in deployed["api_url"]
+    assert deployed["goproxy"] == deployed["api_url"] + "/proxy"
+    assert deployed["user_pool_id"] != endpoints.user_pool_id
