@@ -187,9 +187,9 @@ def test_a_hostile_zip_is_rejected_before_anything_is_published(
 ) -> None:
     hostile = tmp_path / "hostile.zip"
     with zipfile.ZipFile(hostile, "w") as archive:
-        archive.writestr("example.com/!hello@v1.0.0/../../etc/passwd", "x")
+        archive.writestr("example.com/Hello@v1.0.0/../../etc/passwd", "x")
     data = hostile.read_bytes()
-    status, answer = service.start_upload(
+    _, answer = service.start_upload(
         ALICE, MODULE, "v1.0.0", len(data), "h1:" + "A" * 43 + "="
     )
     s3.objects[(BUCKET, f"incoming/{answer['id']}.zip")] = data
