@@ -226,21 +226,25 @@ class RegistryService:
         published = self._get(self._version_key(module_path, version, "ziphash"))
         if published is not None:
             published_h1 = published.decode().strip()
-            if published_h1 == h1:
+            complete = self._get_head(module_path, version, "info") is not None
+            if published_h1 == h1 and complete:
                 return 200, {
                     "status": "already-published",
                     "module": module_path,
                     "version": version,
                     "h1": h1,
                 }
-            raise ServiceError(
-                409,
-                "version-exists",
-                f"{module_path}@{version} is already published with other content "
-                f"({published_h1}); a published version never changes, so publish "
-                "this content as a new version",
-                published_h1=published_h1,
-            )
+            # Same content claimed but never finished (its worker died): a new
+            # upload lets the worker write what is missing.
+            if published_h1 != h1:
+                raise ServiceError(
+                    409,
+                    "version-exists",
+                    f"{module_path}@{version} is already published with other content "
+                    f"({published_h1}); a published version never changes, so publish "
+                    "this content as a new version",
+                    published_h1=published_h1,
+                )
 
         upload_id = uuid.uuid4().hex
         session = {

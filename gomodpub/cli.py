@@ -263,6 +263,15 @@ def registry_deploy(
 # -- accounts -------------------------------------------------------------------
 
 
+def _warn_without_keyring(connection: Any) -> None:
+    if not connection.auth.store.persistent:
+        click.echo(
+            "note: this system has no keyring, so the session lasts for this "
+            "command only; later commands sign in again with GOMODPUB_PASSWORD",
+            err=True,
+        )
+
+
 @main.command()
 @click.option("--username", required=True)
 @click.option("--email", required=True)
@@ -275,6 +284,7 @@ def signup(ctx: click.Context, username: str, email: str) -> None:
         connection.auth.sign_in(username, password)
         connection.remember_user(username)
         click.echo(f"account {username} created; you are signed in")
+        _warn_without_keyring(connection)
     else:
         click.echo(
             f"account {username} created; confirm it with the code mailed to {email}"
@@ -293,12 +303,7 @@ def login(ctx: click.Context, username: str | None) -> None:
     connection.auth.sign_in(username, _password())
     connection.remember_user(username)
     click.echo(f"signed in as {username}")
-    if not connection.auth.store.persistent:
-        click.echo(
-            "note: this system has no keyring, so the session lasts for this "
-            "command only; later commands sign in again with GOMODPUB_PASSWORD",
-            err=True,
-        )
+    _warn_without_keyring(connection)
 
 
 @main.command()

@@ -326,3 +326,21 @@ def test_list_holds_every_published_version_in_semver_order(
     )
     latest = json.loads(service.proxy("example.com/!hello/@latest").body)
     assert latest["Version"] == "v1.10.0"
+
+
+def test_a_claimed_but_unfinished_version_can_be_finished_by_the_same_content(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    zip_path = make_zip(tmp_path, "a", HELLO, "v1.0.0")
+    service.process_incoming(
+        f"incoming/{upload(service, s3, ALICE, zip_path, 'v1.0.0')}.zip"
+    )
+    # As if the worker had died after claiming the version.
+    del s3.objects[(BUCKET, "proxy/example.com/!hello/@v/v1.0.0.info")]
+    assert service.versions(MODULE) == []
+
+    upload_id = upload(service, s3, ALICE, zip_path, "v1.0.0")
+    outcome = service.process_incoming(f"incoming/{upload_id}.zip")
+
+    assert outcome["status"] == "published"
+    assert service.versions(MODULE) == ["v1.0.0"]
