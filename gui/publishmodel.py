@@ -71,12 +71,24 @@ class PublishOutcome:
     suggestion: str = ""
 
 
-class _Progress:
-    """Turns the core's step and byte reports into the model's signals."""
+Post = Callable[..., object]
+"""Runs ``fn(*args)`` on the GUI thread, e.g. ``loop.call_soon_threadsafe``."""
 
-    def __init__(self, model: PublishModel, clock: Callable[[], float]) -> None:
+
+class _Progress:
+    """Turns the core's step and byte reports into the model's signals.
+
+    The core calls it from the worker thread; the signals are emitted on the
+    GUI thread through ``post``, so every receiver runs there and nothing is
+    queued towards a receiver that may be gone by the time it runs.
+    """
+
+    def __init__(
+        self, model: PublishModel, clock: Callable[[], float], post: Post
+    ) -> None:
         self._model = model
         self._clock = clock
+        self._post = post
         self._done = 0
         self._started = 0.0
         self._last_emit = 0.0
@@ -86,7 +98,7 @@ class _Progress:
         logger.debug("publish step %s: %s", step, message)
         if step == "upload":
             self._done, self._started = 0, self._clock()
-        self._model.step_changed.emit(step, message)
+        self._post(self._model.step_changed.emit, step, message)
 
     def on_progress(self, bytes_transferred: int, **kwargs: Any) -> None:
         """More bytes went out (fewer when a retry rewinds)."""
@@ -99,7 +111,9 @@ class _Progress:
         elapsed = max(now - self._started, 1e-6)
         rate = self._done / elapsed
         remaining = (total - self._done) / rate if rate > 0 and total else -1.0
-        self._model.progress_changed.emit(self._done, total, rate, remaining)
+        self._post(
+            self._model.progress_changed.emit, self._done, total, rate, remaining
+        )
 
 
 class PublishModel(QObject):
@@ -168,9 +182,12 @@ class PublishModel(QObject):
     async def _publish(
         self, client: Any, directory: Path, module_path: str, version: str
     ) -> None:
+        progress = _Progress(
+            self, self._clock, asyncio.get_running_loop().call_soon_threadsafe
+        )
         try:
             outcome = await asyncio.to_thread(
-                self._run, client, directory, module_path, version
+                self._run, client, directory, module_path, version, progress
             )
         except GomodpubError as error:
             self._set_running(False)
@@ -185,13 +202,16 @@ class PublishModel(QObject):
         self.finished.emit(outcome)
 
     def _run(
-        self, client: Any, directory: Path, module_path: str, version: str
+        self,
+        client: Any,
+        directory: Path,
+        module_path: str,
+        version: str,
+        progress: _Progress,
     ) -> PublishOutcome:
         """The blocking part, in a worker thread."""
         source = resolve_source(directory, version, module_path)
-        publisher = self._factory(
-            client, _Progress(self, self._clock), self._cancel.is_set
-        )
+        publisher = self._factory(client, progress, self._cancel.is_set)
         result = publisher.publish(source)
         if result.status != PublishStatus.CONFLICT:
             return PublishOutcome(result)

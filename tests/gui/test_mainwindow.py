@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -71,17 +71,25 @@ def sign_in(qtbot: QtBot, window: MainWindow, username: str = "alice") -> None:
         window.models.connection.sign_in(username, PASSWORD)
 
 
-def drop(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
-    """Drag ``folder`` onto the window and drop it, as a file manager would."""
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(folder))])
-    enter = QDragEnterEvent(
-        QPointF(50, 50),
+def drag_enter(data: QMimeData) -> QDragEnterEvent:
+    """A drag entering the window (PySide6 6.12 takes a QPointF, 6.11 a QPoint)."""
+    args = (
         Qt.DropAction.CopyAction,
         data,
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
+    try:
+        return QDragEnterEvent(QPointF(50, 50), *args)
+    except TypeError:
+        return QDragEnterEvent(QPoint(50, 50), *args)
+
+
+def drop(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
+    """Drag ``folder`` onto the window and drop it, as a file manager would."""
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(folder))])
+    enter = drag_enter(data)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     dropped = QDropEvent(
@@ -181,13 +189,7 @@ def test_dragging_a_file_is_refused(
     file.write_text("module example.com/x\n")
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(file))])
-    enter = QDragEnterEvent(
-        QPointF(5, 5),
-        Qt.DropAction.CopyAction,
-        data,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    enter = drag_enter(data)
     QApplication.sendEvent(window, enter)
     assert not enter.isAccepted()
 
