@@ -62,6 +62,8 @@ GENERATOR_VERSION = 1  # bump when the generated content changes
 PEAK_RSS_GOAL = 100_000_000  # 100 MB, about 95.4 MiB
 GROWTH_TOLERANCE = 5 * MIB
 
+BUSY_PRESSURE = 20.0  # % of time tasks waited for a CPU, beyond which we warn
+
 
 class BenchError(Exception):
     """The benchmark cannot go on; the message says what went wrong."""
@@ -700,16 +702,20 @@ def print_load(when: str) -> None:
     """Print how busy the machine is, since other processes skew wall times."""
     cores = os.cpu_count() or 1
     load = os.getloadavg()[0]
+    busy = load > cores / 2
     pressure = ""
     try:
-        # Linux PSI: the share of time some task waited for a CPU.
+        # Linux PSI: the share of time some task waited for a CPU, which tells
+        # contention better than the load average does.
         line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
         fields = dict(f.split("=") for f in line.split()[1:])
-        pressure = f", CPU pressure {float(fields['avg60']):.0f}% over 60 s"
+        waiting = float(fields["avg60"])
+        pressure = f", CPU pressure {waiting:.0f}% over 60 s"
+        busy = waiting > BUSY_PRESSURE
     except (OSError, KeyError, ValueError, IndexError):
         pass
     print(f"load {when}: {load:.2f} (1-min average) on {cores} cores{pressure}")
-    if load > cores / 2:
+    if busy:
         print(
             "  other processes are using the CPUs: wall times are noisy, the cpu "
             "columns less so"
