@@ -10,7 +10,8 @@ from typing import Any
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from gomodpub.core.connection import LocalLauncher, connect, registry_url
+from gomodpub.core import connection
+from gomodpub.core.connection import LocalLauncher, connect
 from gomodpub.core.settings import Settings
 from gomodpub.gui import look
 from gomodpub.gui.crash import CrashHandler, LogBuffer
@@ -85,9 +86,4 @@ def run_app(registry_url: str | None, launcher: LocalLauncher | None) -> int:
 
 def _configured_url(explicit: str | None) -> str:
     """The registry's config URL from option, environment or settings."""
-    try:
-        settings = Settings.load()
-    except Exception as error:  # a broken settings file must not stop the app
-        logger.warning("cannot read the settings: %s", error)
-        settings = Settings()
-    return registry_url(explicit, settings)
+    return str(connection.registry_url(explicit, Settings.load()))

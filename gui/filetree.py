@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -56,28 +58,18 @@ class FileTreeModel(QStandardItemModel):
 
     def set_preview(self, preview: ModulePreview | None) -> None:
         """Show ``preview`` (None empties the tree)."""
-        # Build the rows detached, then insert the top level in one go each.
+        # Build the tree detached, so the view hears of each top row once.
         top: list[list[QStandardItem]] = []
         folders: dict[str, QStandardItem] = {}
         for entry in preview.entries if preview else []:
+            assert preview is not None
             folder = entry.path.rpartition("/")[0]
-            self._add(self._row(entry), self._folder(folder, folders, top), top)
+            row = self._row(entry, preview.directory)
+            self._add(row, self._folder(folder, folders, top), top)
         self.clear()
         self.setHorizontalHeaderLabels(list(self.COLUMNS))
         for row in top:
             self.appendRow(row)
-
-    def entry_at(self, row: int, parent_path: str = "") -> PreviewEntry | None:
-        """The entry shown at ``row`` under the folder ``parent_path``."""
-        parent = self.invisibleRootItem()
-        for name in filter(None, parent_path.split("/")):
-            parent = next(
-                parent.child(i)
-                for i in range(parent.rowCount())
-                if parent.child(i).text() == name
-            )
-        item = parent.child(row)
-        return item.data(ENTRY_ROLE) if item else None
 
     @staticmethod
     def _add(
@@ -107,17 +99,19 @@ class FileTreeModel(QStandardItemModel):
             folders[path] = item
         return folders[path]
 
-    def _row(self, entry: PreviewEntry) -> list[QStandardItem]:
+    def _row(self, entry: PreviewEntry, directory: Path) -> list[QStandardItem]:
         name = entry.path.rsplit("/", 1)[-1]
+        # Only folders left out whole appear as entries of their own.
+        is_folder = not entry.included and (directory / entry.path).is_dir()
         pixmap = (
             QStyle.StandardPixmap.SP_DirIcon
-            if entry.size == 0 and not entry.included
+            if is_folder
             else QStyle.StandardPixmap.SP_FileIcon
         )
         note = entry.reason if not entry.included else ""
         row = [
             QStandardItem(_icon(pixmap), name),
-            _cell(humanize.size(entry.size) if entry.size or entry.included else ""),
+            _cell("" if is_folder else humanize.size(entry.size)),
             _cell(note),
         ]
         row[0].setData(entry, ENTRY_ROLE)

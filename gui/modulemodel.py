@@ -83,7 +83,7 @@ class ModuleModel(QObject):
         self._module_path = ""
         self._version = ""
         self._valid = False
-        self._problem = ""
+        self._problem = self._find_problem()
 
     @property
     def preview(self) -> ModulePreview | None:

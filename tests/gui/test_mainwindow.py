@@ -123,6 +123,8 @@ def test_dropping_a_folder_fills_the_tree_and_go_mod(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     folder = write_module(tmp_path / "hello")
+    assert window.validity.text() == "drop a module folder here, or choose one"
+    assert not window.publish_button.isEnabled()
 
     drop(qtbot, window, folder)
 
