@@ -70,7 +70,7 @@ class SignInDialog(QDialog):
         form.addRow("&Email:", self.email)
         form.addRow("&Password:", self.new_password)
         form.addRow("&Repeat password:", self.repeat_password)
-        hint = QLabel("At least 8 characters, with upper and lower case and a digit.")
+        hint = QLabel("At least 8 characters.")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         form.addRow("", hint)
