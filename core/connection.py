@@ -40,6 +40,9 @@ class LocalLauncher(Protocol):
 
     def status(self) -> LocalEndpointsLike | None: ...
 
+    def release(self) -> None:
+        """Stop the local registry if this launcher started it."""
+
 
 @dataclass
 class Connection:

@@ -79,6 +79,7 @@ class _StartingLauncher:
     def __init__(self, quiet: bool) -> None:
         self.registry = _local_registry()
         self.quiet = quiet
+        self.started = False
 
     def status(self) -> Any:
         return self.registry.status()
@@ -89,7 +90,14 @@ class _StartingLauncher:
             return running
         if not self.quiet:
             click.echo("starting the local registry…", err=True)
-        return self.registry.up()
+        endpoints = self.registry.up()
+        self.started = True
+        return endpoints
+
+    def release(self) -> None:
+        if self.started:
+            self.registry.down()
+            self.started = False
 
 
 def _connect(ctx: click.Context, quiet: bool = False) -> Any:

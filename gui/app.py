@@ -18,7 +18,6 @@ from gomodpub.gui.crash import CrashHandler, LogBuffer
 from gomodpub.gui.mainwindow import MainWindow
 from gomodpub.gui.models import create_models
 from gomodpub.gui.ports import Connector
-from gomodpub.gui.qtcompat import guard_refcounts
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +51,6 @@ def run_app(registry_url: str | None, launcher: LocalLauncher | None) -> int:
         registry_url: the config URL given on the command line, if any.
         launcher: starts the local registry when no URL is configured.
     """
-    guard_refcounts()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("gomodpub")
@@ -72,8 +70,6 @@ def run_app(registry_url: str | None, launcher: LocalLauncher | None) -> int:
     local = not _configured_url(registry_url)
     window = build_window(lambda: connect(registry_url, launcher), local=local)
 
-    # TODO(stop on exit): the launcher can start the local registry but offers
-    # no way to stop it, so it keeps running after the app closes.
     try:
         with loop:
             window.show()
@@ -81,6 +77,11 @@ def run_app(registry_url: str | None, launcher: LocalLauncher | None) -> int:
             status = loop.run_forever()
     finally:
         crash.uninstall()
+        # A registry the app started is stopped cleanly, so it saves its state;
+        # one that was already running (for the command line) is left alone.
+        if launcher is not None:
+            window.hide()
+            launcher.release()
     return int(status or 0)
 
 

@@ -18,10 +18,6 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gomodpub.gui import look
-from gomodpub.gui.qtcompat import guard_refcounts
-
-# Before any signal is emitted: PySide6 6.12 on Python 3.11 drops references.
-guard_refcounts()
 
 # What the offscreen platform says about itself, not about our code.
 BENIGN_QT_MESSAGES = (re.compile(r"This plugin does not support propagateSizeHints"),)

@@ -25,6 +25,9 @@ SCRIPT = textwrap.dedent(
         def up(self):
             raise LocalRegistryError("MiniStack exited at start (code 1)")
 
+        def release(self):
+            print("released")
+
 
     def close_once_failed():
         for widget in QApplication.topLevelWidgets():
@@ -65,5 +68,7 @@ def test_run_app_shows_a_failed_start_and_exits_when_closed(tmp_path: Path) -> N
         "status: the local registry is not available",
         "banner: cannot connect to the local registry: "
         "MiniStack exited at start (code 1)",
+        # On exit the app hands the registry back to the launcher to stop.
+        "released",
         "exit: 0",
     ]

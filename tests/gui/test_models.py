@@ -12,7 +12,6 @@ from gomodpub.gui import humanize
 from gomodpub.gui.message import MessageBridge
 from gomodpub.gui.modulemodel import ModuleModel, version_problem
 from gomodpub.gui.publishmodel import PublishModel, _Progress, next_free_version
-from gomodpub.gui.qtcompat import needs_refcount_guard
 from gomodpub.gui.versionsmodel import VersionsModel
 from tests.helpers.gui_fakes import FakeClient, write_module
 
@@ -168,14 +167,3 @@ def test_sizes(value: int, text: str) -> None:
 )
 def test_durations(seconds: float, text: str) -> None:
     assert humanize.duration(seconds) == text
-
-
-@pytest.mark.parametrize(
-    ("version", "python_old", "needed"),
-    [("6.12.0", True, True), ("6.11.3", True, False)],
-)
-def test_refcount_guard_only_for_the_broken_pyside(
-    version: str, python_old: bool, needed: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("sys.version_info", (3, 11, 7) if python_old else (3, 12, 0))
-    assert needs_refcount_guard(version) is needed
