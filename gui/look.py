@@ -1,20 +1,16 @@
-"""The app's icon and style sheet, read from ``resources/``.
-
-TODO(packaging): ``resources/`` sits beside the package in the checkout and is
-not yet shipped inside the wheel, so an installed app falls back to Qt's
-default look and icon; the PyInstaller spec must collect the folder.
-"""
+"""The app's icon and style sheet, from the ``gomodpub.resources`` package."""
 
 from __future__ import annotations
 
 import logging
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
 logger = logging.getLogger(__name__)
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = Path(str(resources.files("gomodpub.resources")))
 
 
 def app_icon() -> QIcon:
