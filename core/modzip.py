@@ -110,6 +110,14 @@ _SPOOL_MEMORY = 4 << 20
 _BATCH_BYTES = 4 << 20
 _BATCH_FILES = 256
 
+# Data that does not deflate is stored in deflate's "stored" blocks instead:
+# deflating random bytes costs as much CPU as text and gains nothing. A file
+# is judged by its start: not ASCII in the first _PROBE_ASCII bytes, and
+# _PROBE_DEFLATE bytes deflated at level 1 keep _INCOMPRESSIBLE of their size.
+_PROBE_ASCII = 4 << 10
+_PROBE_DEFLATE = 16 << 10
+_INCOMPRESSIBLE = 0.97
+
 _VCS_DIRS = frozenset({".bzr", ".git", ".hg", ".svn"})
 
 _GO_LANG_RE = re.compile(r"([0-9]+)\.([0-9]+)")
@@ -839,7 +847,7 @@ def _pack_small(
     data = source.read(max(declared, 0) + 1)
     if len(data) > declared:
         raise ZipError(f"file {_go_quote(path)} is larger than declared size")
-    deflated = zlib.compress(data, level, -zlib.MAX_WBITS)
+    deflated = zlib.compress(data, _deflate_level(data, level), -zlib.MAX_WBITS)
     progress.add(len(data))
     return _PackedFile(
         path,
@@ -857,11 +865,15 @@ def _pack_large(
     digest = hashlib.sha256()
     crc = 0
     size = 0
-    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    compressor = None
     # The spool goes to the caller, who writes it out and closes it.
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(_SPOOL_MEMORY)  # noqa: SIM115
     try:
         while chunk := source.read(CHUNK_SIZE):
+            if compressor is None:
+                compressor = zlib.compressobj(
+                    _deflate_level(chunk, level), zlib.DEFLATED, -zlib.MAX_WBITS
+                )
             size += len(chunk)
             if size > declared:
                 raise ZipError(f"file {_go_quote(path)} is larger than declared size")
@@ -869,6 +881,9 @@ def _pack_large(
             crc = zlib.crc32(chunk, crc)
             spool.write(compressor.compress(chunk))
             progress.add(len(chunk))
+        if compressor is None:
+            # An empty file still needs its final (empty) deflate block.
+            compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
         spool.write(compressor.flush())
         compressed_size = spool.tell()
         spool.seek(0)
@@ -876,6 +891,20 @@ def _pack_large(
         spool.close()
         raise
     return _PackedFile(path, spool, crc, size, compressed_size, digest.hexdigest())
+
+
+def _deflate_level(head: bytes, level: int) -> int:
+    """Return level for data that starts with head, or 0 if it looks random.
+
+    Level 0 still writes a deflate stream (in stored blocks), so the entry
+    keeps the Deflate method and Go's layout; only the zip's bytes change,
+    never the h1, which hashes the files' contents.
+    """
+    if head[:_PROBE_ASCII].isascii():
+        return level
+    probe = head[:_PROBE_DEFLATE]
+    deflated = len(zlib.compress(probe, 1, -zlib.MAX_WBITS))
+    return 0 if deflated >= _INCOMPRESSIBLE * len(probe) else level
 
 
 _LOCAL_SIG = 0x04034B50

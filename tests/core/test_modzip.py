@@ -6,6 +6,7 @@ same folder does; the data is read where it lies, never copied.
 
 import io
 import os
+import random
 import re
 import shutil
 import stat
@@ -279,6 +280,30 @@ def test_pack_dir_entries_are_like_gos(tmp_path: Path) -> None:
         assert info.compress_type == zipfile.ZIP_DEFLATED
         assert (info._raw_time, info.date_time[:3]) == (0, (1980, 0, 0))  # type: ignore[attr-defined]
         assert info.external_attr == 0
+
+
+@pytest.mark.parametrize("size", [100, 40_000, 3 << 20])
+def test_pack_dir_stores_incompressible_data_in_deflate_entries(
+    tmp_path: Path, size: int
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    noise = random.Random(size).randbytes(size)
+    (src / "noise.bin").write_bytes(noise)
+    (src / "text.go").write_bytes(b"package text\n" * (size // 13))
+
+    result = modzip.pack_dir(src, M, tmp_path / "m.zip")
+
+    with zipfile.ZipFile(tmp_path / "m.zip") as archive:
+        infos = {i.filename: i for i in archive.infolist()}
+        assert archive.read(PREFIX + "noise.bin") == noise
+    stored, text = infos[PREFIX + "noise.bin"], infos[PREFIX + "text.go"]
+    assert stored.compress_type == text.compress_type == zipfile.ZIP_DEFLATED
+    # Stored blocks add five bytes per block of at most 64 KiB (zlib cuts
+    # them smaller when streaming). Text still deflates.
+    assert size <= stored.compress_size <= size + 5 * (size // 16384 + 1)
+    assert text.compress_size < text.file_size // 4
+    assert result.h1 == modzip.check_zip(M, tmp_path / "m.zip").h1
 
 
 def test_pack_dir_removes_its_zip_when_a_file_grows(
@@ -748,6 +773,7 @@ def test_pack_dir_agrees_with_gozipref_on_a_mixed_tree(
         "go.mod": b"module example.com/m\n\n" + go_line,
         "m.go": b"package m\n",
         "a/b/c.go": zlib.compress(b"x" * 5000),
+        "testdata/random.bin": random.Random(1).randbytes(3 << 20),
         "a.go": b"package m\n",
         "vendor/modules.txt": b"# vendored\n",
         "vendor/example.com/x/x.go": b"package x\n",
