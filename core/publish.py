@@ -24,6 +24,7 @@ from gomodpub.core.dirhash import hash_zip
 from gomodpub.core.errors import ConflictError, GomodpubError, InvalidModuleError
 from gomodpub.core.modfile import read_module_info
 from gomodpub.core.modzip import PackResult, pack_dir
+from gomodpub.core.zipdiff import diff_zips
 
 logger = logging.getLogger(__name__)
 
@@ -240,12 +241,11 @@ class Publisher:
         except ConflictError as error:
             details = dict(getattr(error, "details", {}) or {})
             details.pop("message", None)
-            status = (
-                PublishStatus.CONFLICT
-                if error.code == "version-exists"
-                else PublishStatus.REJECTED
-            )
-            return result(status, str(error), **details)
+            details.pop("code", None)
+            if error.code != "version-exists":
+                return result(PublishStatus.REJECTED, str(error), **details)
+            details.update(self._differences(module_path, version, zip_path))
+            return result(PublishStatus.CONFLICT, str(error), **details)
         if ticket.status == "already-published":
             return result(
                 PublishStatus.ALREADY_PUBLISHED,
@@ -265,7 +265,10 @@ class Publisher:
         outcome = self._wait(ticket.upload_id, packed.size)
         status = outcome.get("status", "")
         if status == "conflict":
-            details = {"published_h1": outcome.get("published_h1", "")}
+            details = {
+                "published_h1": outcome.get("published_h1", ""),
+                **self._differences(module_path, version, zip_path),
+            }
             return result(PublishStatus.CONFLICT, outcome.get("message", ""), **details)
         if status != "published":
             return result(PublishStatus.REJECTED, outcome.get("message", status))
@@ -273,6 +276,23 @@ class Publisher:
         self.listener.on_step("confirm", "fetching the version back through GOPROXY")
         self._confirm(module_path, version, packed.h1, zip_path.parent)
         return result(PublishStatus.PUBLISHED, f"published {module_path}@{version}")
+
+    def _differences(
+        self, module_path: str, version: str, zip_path: Path
+    ) -> dict[str, Any]:
+        """What the published version holds that this zip does not, and back."""
+        published = zip_path.parent / "published.zip"
+        try:
+            self.client.download_zip(
+                module.escape_path(module_path),
+                module.escape_version(version),
+                published,
+            )
+            return {"differences": diff_zips(published, zip_path).to_json()}
+        except GomodpubError as error:
+            # The conflict stands without the details; say why they are missing.
+            logger.warning("could not compare with the published zip: %s", error)
+            return {}
 
     def _cancel(self, upload_id: str) -> None:
         try:

@@ -373,6 +373,16 @@ def pack(
         click.echo(f"  left out {omitted.path}: {omitted.reason}")
 
 
+def _print_differences(differences: dict[str, list[str]] | None) -> None:
+    if not differences:
+        return
+    for what in ("changed", "added", "removed"):
+        for name in differences.get(what, []):
+            click.echo(f"  {what:8} {name}")
+    for line in differences.get("go_mod_diff", []):
+        click.echo(f"    {line}")
+
+
 class _ProgressPrinter:
     """Prints steps, and a progress bar while uploading, on stderr."""
 
@@ -431,6 +441,7 @@ def publish(
         _emit_json(result.to_json())
     else:
         click.echo(result.message)
+        _print_differences(result.details.get("differences"))
         if result.ok:
             click.echo(f"  {result.h1}")
             click.echo(f"  GOPROXY={result.goproxy}")

@@ -164,6 +164,12 @@ def test_same_content_again_is_already_published_and_other_content_conflicts(
     assert answer["published_h1"] == first["h1"]
     assert answer["h1"] != first["h1"]
     assert "already published with other content" in answer["message"]
+    assert answer["differences"] == {
+        "added": ["b.go"],
+        "removed": [],
+        "changed": [],
+        "go_mod_diff": [],
+    }
 
     # What was published did not change: GOPROXY still serves the first zip.
     scratch = tmp_path / "scratch"
