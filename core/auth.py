@@ -222,6 +222,13 @@ class Authenticator:
             raise AuthError(_cognito_message(error, "confirming the account")) from None
         return True
 
+    def confirm(self, username: str, code: str) -> None:
+        """Confirm a new account with the code Cognito mailed."""
+        try:
+            self._cognito().confirm_sign_up(code.strip(), username=username)
+        except Exception as error:
+            raise AuthError(_cognito_message(error, "confirming the account")) from None
+
     def sign_in(self, username: str, password: str) -> Session:
         """Sign in with SRP and remember the refresh token."""
         cognito = self._cognito(username)
@@ -309,6 +316,8 @@ def _cognito_message(error: Exception, doing: str) -> str:
         "UserNotConfirmedException": "the account is not confirmed yet; "
         "enter the code from the confirmation mail",
         "InvalidParameterException": text,
+        "CodeMismatchException": "the code is wrong; look at the latest mail",
+        "ExpiredCodeException": "the code has expired; sign up again for a new one",
     }
     if code in hints:
         return f"{doing} failed: {hints[code]}"

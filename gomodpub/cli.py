@@ -295,8 +295,20 @@ def signup(ctx: click.Context, username: str, email: str) -> None:
         _warn_without_keyring(connection)
     else:
         click.echo(
-            f"account {username} created; confirm it with the code mailed to {email}"
+            f"account {username} created; confirm it with the code mailed to "
+            f"{email}: gomodpub confirm --username {username} --code CODE"
         )
+
+
+@main.command()
+@click.option("--username", required=True)
+@click.option("--code", required=True, help="The code from the confirmation mail.")
+@click.pass_context
+def confirm(ctx: click.Context, username: str, code: str) -> None:
+    """Confirm a new account with the code mailed to it."""
+    connection = _connect(ctx)
+    connection.auth.confirm(username, code)
+    click.echo(f"account {username} confirmed; sign in with gomodpub login")
 
 
 @main.command()
