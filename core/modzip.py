@@ -1395,8 +1395,10 @@ def _fold_char(c: str) -> str:
 
 def _str_to_fold(s: str) -> str:
     """Map s so that two strings are equal under Go's EqualFold iff they map equal."""
-    if s.isascii() and not any("A" <= c <= "Z" for c in s):
-        return s
+    if s.isascii():
+        # An ASCII letter's orbit is just its two cases (the Kelvin sign and
+        # the long s fold onto k and s, not the other way), so this is exact.
+        return s.lower()
     return "".join(_fold_char(c) for c in s)
 
 
@@ -1409,9 +1411,15 @@ class _CollisionChecker:
 
     def __init__(self) -> None:
         self._seen: dict[str, tuple[str, bool]] = {}
+        # Directories whose every ancestor was checked without a collision.
+        # A record in _seen never changes, so checking them again would find
+        # nothing new; a directory below a collision is never added, so each
+        # file under it still reports the collision, as Go does.
+        self._clean_dirs: set[str] = set()
 
     def check(self, p: str, *, is_dir: bool) -> str | None:
         """Record p; return the reason it collides with an earlier path, if any."""
+        walked: list[str] = []
         while True:
             fold = _str_to_fold(p)
             other = self._seen.get(fold)
@@ -1430,10 +1438,16 @@ class _CollisionChecker:
                     return f"multiple entries for file {_go_quote(p)}"
                 # A directory seen again is fine: every file records its
                 # parents, so shared parents come up many times.
+                if p in self._clean_dirs:
+                    break
+            if is_dir:
+                walked.append(p)
             parent = posixpath.dirname(p)
             if parent in ("", "."):
-                return None
+                break
             p, is_dir = parent, True
+        self._clean_dirs.update(walked)
+        return None
 
 
 _GO_ESCAPES = {

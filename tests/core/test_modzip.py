@@ -445,6 +445,26 @@ def test_create_refuses_a_file_larger_than_it_said() -> None:
         modzip.create(io.BytesIO(), M, [lie])
 
 
+def test_check_files_reports_a_parent_collision_for_every_file_below() -> None:
+    files = [
+        modzip.DataFile(p, b"x")
+        for p in ["A", "a/b/c.go", "a/b/d.go", "a/e.go", "f/g.go", "F/h.go", "f/i.go"]
+    ]
+
+    report = modzip.check_files(files)
+
+    assert [f.name for f in report.valid] == ["A", "f/g.go", "f/i.go"]
+    assert [(p.path, p.reason) for p in report.invalid] == [
+        (p, f'case-insensitive file name collision: "{a}" and "{b}"')
+        for p, a, b in [
+            ("a/b/c.go", "A", "a"),
+            ("a/b/d.go", "A", "a"),
+            ("a/e.go", "A", "a"),
+            ("F/h.go", "f", "F"),
+        ]
+    ]
+
+
 def test_check_files_sees_the_go_line_of_the_root_go_mod() -> None:
     def report(go_line: bytes) -> list[str]:
         files = [
