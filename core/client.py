@@ -65,9 +65,10 @@ def _send(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Res
             code="unreachable",
         ) from None
     except httpx.HTTPError as error:
+        local = httpx.URL(url).host in ("127.0.0.1", "localhost")
+        hint = " Start it with `gomodpub registry up`." if local else ""
         raise RegistryError(
-            f"cannot reach the registry at {url}: {error}. Is it running? "
-            "For the local registry run `gomodpub registry up`.",
+            f"cannot reach the registry at {url}: {error}.{hint}",
             code="unreachable",
         ) from None
     if response.status_code < 400:

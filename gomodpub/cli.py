@@ -33,20 +33,43 @@ class Cli(click.Group):
         try:
             return super().invoke(ctx)
         except GomodpubError as error:
-            if _wants_json(ctx):
-                _emit_json({"status": "error", "message": str(error)})
-            else:
-                click.echo(f"gomodpub: {error}", err=True)
-            sys.exit(1)
+            _fail(ctx, str(error))
+        except OSError as error:
+            # A file the user named could not be read or written.
+            where = f" {error.filename}" if error.filename else ""
+            _fail(ctx, f"cannot use{where}: {error.strerror or error}")
         except KeyboardInterrupt:
             click.echo("gomodpub: interrupted", err=True)
             sys.exit(130)
 
 
+def _fail(ctx: click.Context, message: str) -> None:
+    """Tell the user what went wrong, as JSON when asked, and exit 1."""
+    if _wants_json(ctx):
+        _emit_json({"status": "error", "message": message})
+    else:
+        click.echo(f"gomodpub: {message}", err=True)
+    sys.exit(1)
+
+
 def _wants_json(ctx: click.Context) -> bool:
-    sub = ctx.invoked_subcommand
-    args = sys.argv[1:]
-    return bool(sub) and "--json" in args
+    return bool((ctx.obj or {}).get("json"))
+
+
+def _remember_json(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """Note --json where errors are reported, so they come out as JSON too."""
+    ctx.find_root().ensure_object(dict)["json"] = value
+    return value
+
+
+def _json_option(what: str) -> Any:
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help=f"Print {what} as JSON.",
+        callback=_remember_json,
+    )
 
 
 def _password(confirm: bool = False) -> str:
@@ -153,7 +176,7 @@ def _print_endpoints(endpoints: Any, as_json: bool) -> None:
 
 
 @registry.command("up")
-@click.option("--json", "as_json", is_flag=True, help="Print the endpoints as JSON.")
+@_json_option("the endpoints")
 def registry_up(as_json: bool) -> None:
     """Start the local registry and deploy it (nothing to do if it runs)."""
     local = _local_registry()
@@ -163,7 +186,7 @@ def registry_up(as_json: bool) -> None:
 
 
 @registry.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print the endpoints as JSON.")
+@_json_option("the endpoints")
 def registry_status(as_json: bool) -> None:
     """Tell whether the local registry runs, and where."""
     endpoints = _local_registry().status()
@@ -200,7 +223,7 @@ def registry_down() -> None:
 )
 @click.option("--endpoint-url", hidden=True, help="Deploy to an AWS emulator.")
 @click.option("--use", "use_it", is_flag=True, help="Publish to it from now on.")
-@click.option("--json", "as_json", is_flag=True, help="Print the endpoints as JSON.")
+@_json_option("the endpoints")
 def registry_deploy(
     stack_name: str,
     region: str | None,
@@ -356,7 +379,7 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 @click.option(
     "--module", "module_path", help="Module path for a folder without go.mod."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_json_option("the result")
 def pack(
     directory: Path, version: str, out: Path, module_path: str | None, as_json: bool
 ) -> None:
@@ -427,7 +450,7 @@ class _ProgressPrinter:
 @click.option(
     "--module", "module_path", help="Module path for a folder without go.mod."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_json_option("the result")
 @click.pass_context
 def publish(
     ctx: click.Context,

@@ -101,17 +101,22 @@ def test_401_asks_to_sign_in_again() -> None:
         client_for(transport).me()
 
 
-def test_an_unreachable_registry_says_how_to_start_it() -> None:
+@pytest.mark.parametrize(
+    ("url", "hint"),
+    [("http://127.0.0.1:9/config", True), ("https://registry.example/config", False)],
+)
+def test_an_unreachable_registry_is_explained(url: str, hint: bool) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused")
 
     with pytest.raises(RegistryError) as raised:
-        fetch_config(
-            httpx.Client(transport=httpx.MockTransport(handler)), "http://x/config"
-        )
+        fetch_config(httpx.Client(transport=httpx.MockTransport(handler)), url)
 
     assert raised.value.code == "unreachable"
-    assert "gomodpub registry up" in str(raised.value)
+    assert str(raised.value).startswith(
+        f"cannot reach the registry at {url}: connection refused."
+    )
+    assert ("Start it with `gomodpub registry up`." in str(raised.value)) is hint
 
 
 def test_a_non_json_config_answer_is_explained() -> None:
