@@ -337,6 +337,17 @@ class RegistryService:
             self._announce(session)
         return outcome
 
+    def fail_upload(self, key: str, message: str) -> None:
+        """Mark the pending upload of ``key`` as failed, so its client stops waiting."""
+        match = re.fullmatch(r"incoming/([0-9a-f]{32})\.zip", key)
+        session = self._get_json(f"uploads/{match.group(1)}.json") if match else None
+        if session is None or session["status"] != "pending":
+            return
+        session.update(
+            status="rejected", code="internal", message=f"{message}; try again"
+        )
+        self._put_json(f"uploads/{session['id']}.json", session)
+
     def _publish_zip(
         self, session: dict[str, Any], key: str, zip_path: str
     ) -> dict[str, str]:

@@ -12,15 +12,23 @@ from gomodpub.registry.lambda_common import make_service, setup_logging
 logger = logging.getLogger(__name__)
 
 
-def uploaded_keys(event: dict[str, Any]) -> list[str]:
-    """The object keys announced by an SQS event carrying S3 notifications."""
+# After this many deliveries of one notice, the upload is marked failed rather
+# than retried for ever.
+MAX_ATTEMPTS = 3
+
+
+def uploaded_keys(event: dict[str, Any]) -> list[tuple[str, int]]:
+    """The object keys an SQS event announces, each with its delivery count."""
     keys = []
     for message in event.get("Records", []):
+        attempts = int(
+            (message.get("attributes") or {}).get("ApproximateReceiveCount", 1)
+        )
         body = json.loads(message.get("body") or "{}")
         for record in body.get("Records", []):
             raw_key = record.get("s3", {}).get("object", {}).get("key", "")
             # S3 notifications URL-encode keys (a space arrives as "+").
-            keys.append(urllib.parse.unquote_plus(raw_key))
+            keys.append((urllib.parse.unquote_plus(raw_key), attempts))
     return keys
 
 
@@ -29,11 +37,14 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     setup_logging(context)
     service = make_service()
     outcomes = {}
-    for key in uploaded_keys(event):
+    for key, attempts in uploaded_keys(event):
         try:
             outcomes[key] = service.process_incoming(key)["status"]
         except Exception:
-            # Re-raised so SQS delivers the message again later.
-            logger.exception("processing %s failed", key)
-            raise
+            logger.exception("processing %s failed (attempt %d)", key, attempts)
+            if attempts < MAX_ATTEMPTS:
+                # Re-raised so SQS delivers the message again later.
+                raise
+            service.fail_upload(key, "the registry could not process this upload")
+            outcomes[key] = "failed"
     return {"processed": outcomes}

@@ -147,9 +147,51 @@ def test_proxy_accepts_a_known_token_over_basic_auth(
 
 def test_worker_reads_keys_from_sqs_wrapped_s3_events() -> None:
     s3_event = {"Records": [{"s3": {"object": {"key": "incoming/abc%2Bdef+x.zip"}}}]}
-    sqs_event = {"Records": [{"body": json.dumps(s3_event)}]}
+    sqs_event = {
+        "Records": [
+            {
+                "body": json.dumps(s3_event),
+                "attributes": {"ApproximateReceiveCount": "2"},
+            }
+        ]
+    }
 
-    assert lambda_worker.uploaded_keys(sqs_event) == ["incoming/abc+def x.zip"]
+    assert lambda_worker.uploaded_keys(sqs_event) == [("incoming/abc+def x.zip", 2)]
+
+
+def test_worker_retries_then_marks_the_upload_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s3 = FakeS3()
+    service = RegistryService(s3, "modules")
+    upload_id = "0" * 32
+    s3.objects[("modules", f"uploads/{upload_id}.json")] = json.dumps(
+        {"id": upload_id, "status": "pending", "module": "example.com/m"}
+    ).encode()
+
+    def broken(key: str) -> dict[str, str]:
+        raise RuntimeError("S3 is having a bad day")
+
+    monkeypatch.setattr(service, "process_incoming", broken)
+    monkeypatch.setattr(lambda_worker, "make_service", lambda: service)
+    key = f"incoming/{upload_id}.zip"
+
+    def notice(attempt: int) -> dict[str, Any]:
+        body = json.dumps({"Records": [{"s3": {"object": {"key": key}}}]})
+        return {
+            "Records": [
+                {"body": body, "attributes": {"ApproximateReceiveCount": str(attempt)}}
+            ]
+        }
+
+    with pytest.raises(RuntimeError):
+        lambda_worker.handler(notice(1), None)
+    assert lambda_worker.handler(notice(3), None) == {"processed": {key: "failed"}}
+    session = json.loads(s3.objects[("modules", f"uploads/{upload_id}.json")])
+    assert session["status"] == "rejected"
+    assert session["message"] == (
+        "the registry could not process this upload; try again"
+    )
 
 
 def test_bundle_holds_core_and_handlers_but_not_the_app(tmp_path: Path) -> None:
