@@ -1034,15 +1034,21 @@ class _ZipWriter:
         )
 
 
+# The ASCII subset that most code pages share: no controls, '\\', '~' or DEL.
+_CODE_PAGE_SAFE = re.compile(r"[\x20-\x5b\x5d-\x7d]*")
+
+
 def _needs_utf8_flag(name: str) -> bool:
     """Tell whether Go would mark a name as UTF-8 in a zip header."""
-    # Go sets the flag for names outside the ASCII subset that most code
-    # pages share: controls, '\\', '~' and anything past it.
+    # archive/zip's detectUTF8: the flag is set when a name is valid UTF-8
+    # and has a character outside the code-page-safe subset.
+    if _CODE_PAGE_SAFE.fullmatch(name):
+        return False
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
         return False
-    return any(c < " " or c > "}" or c == "\\" for c in name)
+    return True
 
 
 # ---------------------------------------------------------------------------
