@@ -105,6 +105,12 @@ _FIRST_ELEMENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
 _MODULE_CHARS = _ASCII_LETTERS | _ASCII_DIGITS | frozenset("-._~")
 _IMPORT_CHARS = _MODULE_CHARS | {"+"}
 _FILE_ASCII_CHARS = _ASCII_LETTERS | _ASCII_DIGITS | frozenset("!#$%&()+,-.=@[]^_{}~ ")
+# Characters _char_ok accepts without a closer look, for each kind of path.
+_ASCII_CHARS_OK: dict[_Kind, frozenset[str]] = {
+    "module": _MODULE_CHARS,
+    "import": _IMPORT_CHARS,
+    "file": _FILE_ASCII_CHARS,
+}
 
 # Go's regexp classes are ASCII-only, hence [0-9] rather than \d.
 _PSEUDO_VERSION_RE = re.compile(
@@ -520,9 +526,12 @@ def _elem_problem(elem: str, kind: _Kind) -> str | None:
         return "leading dot in path element"
     if elem[-1] == ".":
         return "trailing dot in path element"
-    for c in elem:
-        if not _char_ok(c, kind):
-            return f"invalid char {_quote_rune(c)}"
+    # Most elements are plain ASCII: one set test, in C, instead of a call per
+    # character; only an element with another character is looked at closely.
+    if not _ASCII_CHARS_OK[kind].issuperset(elem):
+        for c in elem:
+            if not _char_ok(c, kind):
+                return f"invalid char {_quote_rune(c)}"
 
     short = elem.split(".", 1)[0]
     # Only ASCII can fold onto these names, and str.upper would also map some
