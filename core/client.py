@@ -205,6 +205,18 @@ class RegistryClient:
         answer = self._api("GET", f"/modules/{module}/versions")
         return [str(v) for v in answer.get("versions", [])]
 
+    def create_token(self, name: str) -> dict[str, Any]:
+        """Make a personal access token; its secret is in ``token``, once."""
+        return self._api("POST", "/tokens", json={"name": name})
+
+    def list_tokens(self) -> list[dict[str, Any]]:
+        """The user's tokens, without secrets."""
+        return list(self._api("GET", "/tokens").get("tokens", []))
+
+    def revoke_token(self, token_id: str) -> None:
+        """Revoke a token at once."""
+        self._api("DELETE", f"/tokens/{token_id}")
+
     # -- GOPROXY ------------------------------------------------------------
 
     def proxy_get(self, path: str) -> httpx.Response:

@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import tempfile
 import time
 import uuid
@@ -506,6 +507,62 @@ class RegistryService:
         """Whether a personal access token is known."""
         digest = hashlib.sha256(token.encode()).hexdigest()
         return self._get(f"tokens/{digest}.json") is not None
+
+    def create_token(self, caller: Caller, name: str) -> dict[str, Any]:
+        """Make a personal access token for the go command; shown only once.
+
+        Only its SHA-256 is stored, under ``tokens/``, where the proxy looks it
+        up; a per-user record under ``users/`` lets its owner list and revoke it.
+        """
+        name = name.strip()
+        if not name or len(name) > 100:
+            raise ServiceError(
+                400, "bad-request", "name the token (1 to 100 characters)"
+            )
+        token = f"gmp_{secrets.token_urlsafe(32)}"
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        token_id = digest[:16]
+        record = {
+            "id": token_id,
+            "name": name,
+            "owner_sub": caller.sub,
+            "owner": caller.username,
+            "created": _rfc3339(self.clock()),
+        }
+        self._put_json(f"tokens/{digest}.json", record)
+        self._put_json(
+            f"users/{caller.sub}/tokens/{token_id}.json", {**record, "sha256": digest}
+        )
+        logger.info("token %s created for %s", token_id, caller.username)
+        return {**_public_token(record), "token": token}
+
+    def list_tokens(self, caller: Caller) -> list[dict[str, Any]]:
+        """The caller's tokens, without their secrets."""
+        prefix = f"users/{caller.sub}/tokens/"
+        found = []
+        paginator = self.s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                record = self._get_json(item["Key"])
+                if record is not None:
+                    found.append(_public_token(record))
+        return sorted(found, key=lambda t: (t["created"], t["id"]))
+
+    def revoke_token(self, caller: Caller, token_id: str) -> None:
+        """Revoke one of the caller's tokens at once."""
+        key = f"users/{caller.sub}/tokens/{token_id}.json"
+        record = (
+            self._get_json(key) if re.fullmatch(r"[0-9a-f]{16}", token_id) else None
+        )
+        if record is None:
+            raise ServiceError(404, "no-such-token", f"no token {token_id!r}")
+        self.s3.delete_object(Bucket=self.bucket, Key=f"tokens/{record['sha256']}.json")
+        self.s3.delete_object(Bucket=self.bucket, Key=key)
+        logger.info("token %s revoked by %s", token_id, caller.username)
+
+
+def _public_token(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: record[k] for k in ("id", "name", "created")}
 
 
 def basic_auth_token(header: str | None) -> str | None:

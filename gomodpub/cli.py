@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import httpx
 
 from gomodpub.core.errors import GomodpubError
 
@@ -144,10 +145,12 @@ def main(ctx: click.Context, registry: str | None, verbose: bool) -> None:
     With no command, opens the app.
     """
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    # httpx logs every request at INFO; that is chatter for a user.
+    # -v is about gomodpub's own steps, not every request boto3 and httpx make.
+    logging.getLogger("gomodpub").setLevel(
+        logging.DEBUG if verbose else logging.WARNING
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     ctx.obj = {"registry": registry}
     if ctx.invoked_subcommand is None:
@@ -358,6 +361,58 @@ def logout(ctx: click.Context) -> None:
     if username and connection.auth.resume(username):
         connection.auth.sign_out()
     click.echo("signed out")
+
+
+@main.group()
+def token() -> None:
+    """Personal access tokens, for the go command to read modules."""
+
+
+@token.command("create")
+@click.argument("name")
+@_json_option("the token")
+@click.pass_context
+def token_create(ctx: click.Context, name: str, as_json: bool) -> None:
+    """Make a token called NAME; its secret is shown only now."""
+    connection = _connect(ctx, quiet=as_json)
+    session = connection.ensure_signed_in()
+    made = connection.client.create_token(name)
+    host = httpx.URL(connection.config.goproxy).host
+    if as_json:
+        _emit_json({**made, "goproxy": connection.config.goproxy})
+        return
+    click.echo(f"token {made['id']} ({made['name']}): {made['token']}")
+    click.echo("It is shown only once. For the go command, add to ~/.netrc:")
+    click.echo(f"  machine {host} login {session.username} password {made['token']}")
+    click.echo(f"and use GOPROXY={connection.config.goproxy}")
+
+
+@token.command("list")
+@_json_option("the tokens")
+@click.pass_context
+def token_list(ctx: click.Context, as_json: bool) -> None:
+    """List your tokens (never their secrets)."""
+    connection = _connect(ctx, quiet=as_json)
+    connection.ensure_signed_in()
+    tokens = connection.client.list_tokens()
+    if as_json:
+        _emit_json({"tokens": tokens})
+        return
+    for item in tokens:
+        click.echo(f"{item['id']}  {item['created']}  {item['name']}")
+    if not tokens:
+        click.echo("no tokens; make one with: gomodpub token create NAME")
+
+
+@token.command("revoke")
+@click.argument("token_id")
+@click.pass_context
+def token_revoke(ctx: click.Context, token_id: str) -> None:
+    """Revoke the token TOKEN_ID at once."""
+    connection = _connect(ctx)
+    connection.ensure_signed_in()
+    connection.client.revoke_token(token_id)
+    click.echo(f"token {token_id} revoked")
 
 
 # -- packing and publishing -------------------------------------------------------

@@ -239,6 +239,21 @@ def _deploy(
         return _outputs(stack)
 
     logger.info("updating stack %s", stack_name)
+    outputs = _update(cloudformation, stack_name, cfn_parameters, timeout)
+    # CloudFormation leaves the stage on the old deployment when methods are
+    # added or changed, so the API is deployed again after every update.
+    session.client("apigateway").create_deployment(
+        restApiId=outputs.rest_api_id, stageName=wanted.get("StageName", "v1")
+    )
+    return outputs
+
+
+def _update(
+    cloudformation: Any,
+    stack_name: str,
+    cfn_parameters: list[dict[str, str]],
+    timeout: float,
+) -> StackOutputs:
     try:
         cloudformation.update_stack(
             StackName=stack_name,

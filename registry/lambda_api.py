@@ -114,6 +114,15 @@ def route(service: RegistryService, event: dict[str, Any]) -> dict[str, Any]:
         return _json(200, service.get_upload(caller, params.get("id", "")))
     if resource == "/uploads/{id}" and method == "DELETE":
         return _json(200, service.cancel_upload(caller, params.get("id", "")))
+    if resource == "/tokens" and method == "POST":
+        return _json(
+            201, service.create_token(caller, str(_body(event).get("name", "")))
+        )
+    if resource == "/tokens" and method == "GET":
+        return _json(200, {"tokens": service.list_tokens(caller)})
+    if resource == "/tokens/{id}" and method == "DELETE":
+        service.revoke_token(caller, params.get("id", ""))
+        return _json(200, {"revoked": params.get("id", "")})
     if resource == "/modules/{proxy+}" and method == "GET":
         module_path, _, tail = params.get("proxy", "").rpartition("/")
         if tail == "versions":

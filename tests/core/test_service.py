@@ -344,3 +344,34 @@ def test_a_claimed_but_unfinished_version_can_be_finished_by_the_same_content(
 
     assert outcome["status"] == "published"
     assert service.versions(MODULE) == ["v1.0.0"]
+
+
+def test_tokens_are_stored_hashed_listed_and_revoked(
+    service: RegistryService, s3: FakeS3
+) -> None:
+    made = service.create_token(ALICE, "laptop")
+
+    assert made["token"].startswith("gmp_")
+    assert made["name"] == "laptop"
+    assert service.token_is_valid(made["token"])
+    assert not [data for data in s3.objects.values() if made["token"].encode() in data]
+    assert service.list_tokens(ALICE) == [
+        {"id": made["id"], "name": "laptop", "created": "2023-11-14T22:13:20Z"}
+    ]
+    assert service.list_tokens(BOB) == []
+    with pytest.raises(ServiceError) as raised:
+        service.revoke_token(BOB, made["id"])
+    assert raised.value.code == "no-such-token"
+
+    service.revoke_token(ALICE, made["id"])
+
+    assert not service.token_is_valid(made["token"])
+    assert service.list_tokens(ALICE) == []
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 101])
+def test_a_token_needs_a_sensible_name(service: RegistryService, name: str) -> None:
+    with pytest.raises(ServiceError) as raised:
+        service.create_token(ALICE, name)
+
+    assert raised.value.status == 400

@@ -162,3 +162,38 @@ def test_registry_deploy_creates_a_named_stack_and_prints_its_endpoints(
     assert ".execute-api.us-east-1.amazonaws.com/v1" in deployed["api_url"]
     assert deployed["goproxy"] == deployed["api_url"] + "/proxy"
     assert deployed["user_pool_id"] != endpoints.user_pool_id
+
+
+def test_private_reads_need_a_personal_access_token(registry_home: Path) -> None:
+    from gomodpub.registry.deploy import deploy
+    from gomodpub.registry.local import LocalRegistry
+
+    local = LocalRegistry(registry_home / "data" / "local-registry")
+    endpoints = local.status()
+    assert endpoints is not None
+    outputs = deploy(
+        local.boto_session(endpoints.port),
+        stack_name="privatereg",
+        artifacts_bucket="gomodpub-artifacts",
+        parameters={"LocalEndpoint": endpoints.endpoint, "PublicReads": "false"},
+    )
+    http = httpx.Client(timeout=60)
+    config = fetch_config(http, outputs.config_url)
+    assert config.public_reads is False
+    auth = Authenticator(config, TokenStore(), http=http)
+    auth.sign_up("reader", "reader@example.com", PASSWORD)
+    auth.sign_in("reader", PASSWORD)
+    client = RegistryClient(config, http, auth.id_token)
+    list_url = f"{config.goproxy}/example.com/m/@v/list"
+
+    anonymous = http.get(list_url)
+    made = client.create_token("ci")
+    with_token = http.get(list_url, auth=("reader", made["token"]))
+    client.revoke_token(made["id"])
+    revoked = http.get(list_url, auth=("reader", made["token"]))
+
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"].startswith("Basic")
+    assert (with_token.status_code, with_token.text) == (200, "")
+    assert [t["name"] for t in client.list_tokens()] == []
+    assert revoked.status_code == 401
