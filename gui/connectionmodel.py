@@ -39,15 +39,19 @@ class ConnectionModel(QObject):
             line for the status bar.
         user_changed(username): who is signed in now ("" when nobody is).
         busy_changed(busy): a sign-in or sign-up started (True) or ended.
-        sign_in_failed(message): signing in or up failed; the text says why.
-        sign_up_pending(message): the account exists but must be confirmed first.
+        sign_in_failed(message): signing in, up or confirming failed; the text
+            says why.
+        confirmation_needed(username, email): the account was created but the
+            registry mailed a code to ``email``; finish with :meth:`confirm`.
+        session_expired(message): the session stopped working (signed out now).
     """
 
     state_changed = Signal(str, str)
     user_changed = Signal(str)
     busy_changed = Signal(bool)
     sign_in_failed = Signal(str)
-    sign_up_pending = Signal(str)
+    confirmation_needed = Signal(str, str)
+    session_expired = Signal(str)
 
     def __init__(
         self,
@@ -104,12 +108,31 @@ class ConnectionModel(QObject):
         self._tasks.spawn(self._account(username, password, email=None))
 
     def sign_up(self, username: str, email: str, password: str) -> None:
-        """Create an account and sign in to it; ends like :meth:`sign_in`."""
+        """Create an account and sign in to it.
+
+        Ends like :meth:`sign_in`, or with ``confirmation_needed`` when the
+        registry mails a code first.
+        """
         self._tasks.spawn(self._account(username, password, email=email))
+
+    def confirm(self, username: str, code: str, password: str) -> None:
+        """Confirm a new account with the mailed code, then sign in to it.
+
+        Ends with ``user_changed``, or ``sign_in_failed`` (a wrong code, say).
+        """
+        self._tasks.spawn(self._account(username, password, code=code))
 
     def sign_out(self) -> None:
         """Forget the session."""
         self._tasks.spawn(self._sign_out())
+
+    def end_session(self, reason: str) -> None:
+        """Treat the user as signed out: the registry refused the session."""
+        if not self._username:
+            return
+        logger.info("session of %s ended: %s", self._username, reason)
+        self._set_user("")
+        self.session_expired.emit(reason)
 
     async def _connect(self) -> None:
         what = "the local registry" if self._local else "the registry"
@@ -145,14 +168,33 @@ class ConnectionModel(QObject):
             if session is not None:
                 self._set_user(session.username)
 
-    async def _account(self, username: str, password: str, email: str | None) -> None:
+    async def _account(
+        self,
+        username: str,
+        password: str,
+        *,
+        email: str | None = None,
+        code: str | None = None,
+    ) -> None:
         connection = self._connection
         if connection is None:
             self.sign_in_failed.emit("the registry is not ready yet; wait or retry")
             return
         self._set_busy(True)
         try:
-            outcome = await self._sign_in_or_up(connection, username, password, email)
+            auth = connection.auth
+            if code is not None:
+                await asyncio.to_thread(auth.confirm, username, code)
+            elif email is not None:
+                confirmed = await asyncio.to_thread(
+                    auth.sign_up, username, email, password
+                )
+                if not confirmed:
+                    self._set_busy(False)
+                    self.confirmation_needed.emit(username, email)
+                    return
+            await asyncio.to_thread(auth.sign_in, username, password)
+            await asyncio.to_thread(connection.remember_user, username)
         except GomodpubError as error:
             logger.info("%s", error)
             self._set_busy(False)
@@ -162,40 +204,15 @@ class ConnectionModel(QObject):
             self._set_busy(False)
             raise
         self._set_busy(False)
-        if outcome:
-            self.sign_up_pending.emit(outcome)
-            return
+        # The status bar shows who is signed in; the log says when.
+        logger.info("signed in as %s", username)
         self._set_user(username)
-        self._messages.info(f"signed in as {username}")
-
-    async def _sign_in_or_up(
-        self,
-        connection: ConnectionLike,
-        username: str,
-        password: str,
-        email: str | None,
-    ) -> str:
-        """Sign up (if ``email``) and in; returns a notice if confirmation is due."""
-        if email is not None:
-            confirmed = await asyncio.to_thread(
-                connection.auth.sign_up, username, email, password
-            )
-            if not confirmed:
-                # TODO(confirmation codes): core has no call to confirm an account
-                # with the mailed code yet, so the app cannot offer it either.
-                return (
-                    f"account {username} created; confirm it with the code mailed "
-                    f"to {email}, then sign in"
-                )
-        await asyncio.to_thread(connection.auth.sign_in, username, password)
-        await asyncio.to_thread(connection.remember_user, username)
-        return ""
 
     async def _sign_out(self) -> None:
         if self._connection is not None:
             await asyncio.to_thread(self._connection.auth.sign_out)
+        logger.info("signed out")
         self._set_user("")
-        self._messages.info("signed out")
 
     def _set_state(self, state: State, text: str) -> None:
         self._state, self._status = state, text

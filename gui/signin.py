@@ -28,6 +28,8 @@ class SignInDialog(QDialog):
 
     The dialog stays open while the model works, shows its errors (a wrong
     password, a taken username) in place, and closes once someone is signed in.
+    When the registry mails a code to confirm a new account, the Create account
+    tab asks for it in place and signs in once it is confirmed.
     """
 
     def __init__(
@@ -38,6 +40,7 @@ class SignInDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._connection = connection
+        self._confirming = ""  # the new account waiting for its mailed code
         self.setWindowTitle("Sign in to the registry")
         self.setMinimumWidth(420)
 
@@ -74,6 +77,13 @@ class SignInDialog(QDialog):
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         form.addRow("", hint)
+        self.code = QLineEdit()
+        self.code.setObjectName("confirmationCode")
+        self.code.setPlaceholderText("123456")
+        self.code.setMaxLength(16)
+        form.addRow("C&ode:", self.code)
+        form.setRowVisible(self.code, False)
+        self._create_form = form
 
         self.tabs = QTabWidget()
         self.tabs.addTab(sign_in_page, "Sign in")
@@ -100,7 +110,7 @@ class SignInDialog(QDialog):
 
         connection.user_changed.connect(self._user_changed)
         connection.sign_in_failed.connect(self._failed)
-        connection.sign_up_pending.connect(self._pending)
+        connection.confirmation_needed.connect(self._confirmation_needed)
         connection.busy_changed.connect(self._busy_changed)
         self._tab_changed(SIGN_IN_TAB)
         (self.password if username else self.username).setFocus()
@@ -112,7 +122,8 @@ class SignInDialog(QDialog):
         self.error.show()
         self._restyle()
 
-    def _show_notice(self, text: str) -> None:
+    def show_notice(self, text: str) -> None:
+        """Show ``text`` in the dialog, in the normal colour."""
         self.error.setProperty("level", "info")
         self.error.setText(text)
         self.error.show()
@@ -123,8 +134,16 @@ class SignInDialog(QDialog):
         style.unpolish(self.error)
         style.polish(self.error)
 
+    @property
+    def confirming(self) -> bool:
+        """Whether the Create account tab waits for the mailed code."""
+        return bool(self._confirming)
+
     def _tab_changed(self, index: int) -> None:
-        self.submit.setText("Sign in" if index == SIGN_IN_TAB else "Create account")
+        if index == SIGN_IN_TAB:
+            self.submit.setText("Sign in")
+        else:
+            self.submit.setText("Confirm" if self._confirming else "Create account")
         self.error.hide()
 
     def _submit(self) -> None:
@@ -139,6 +158,14 @@ class SignInDialog(QDialog):
 
         username, email = self.new_username.text().strip(), self.email.text().strip()
         password = self.new_password.text()
+        if self._confirming:
+            code = self.code.text().strip()
+            if not code:
+                self.show_error("enter the code from the confirmation mail")
+                return
+            self.error.hide()
+            self._connection.confirm(self._confirming, code, password)
+            return
         if not username or not email or not password:
             self.show_error("enter a username, an email address and a password")
         elif password != self.repeat_password.text():
@@ -151,7 +178,9 @@ class SignInDialog(QDialog):
         self.tabs.setEnabled(not busy)
         self.submit.setEnabled(not busy)
         if busy:
-            self._show_notice("signing in…")
+            self.show_notice(
+                "confirming the account…" if self._confirming else "signing in…"
+            )
         elif self.error.property("level") == "info":
             self.error.hide()
 
@@ -161,13 +190,30 @@ class SignInDialog(QDialog):
 
     def _failed(self, text: str) -> None:
         self.show_error(text)
-        field = self.password if self.tabs.currentIndex() == SIGN_IN_TAB else None
+        if self.tabs.currentIndex() == SIGN_IN_TAB:
+            field: QLineEdit | None = self.password
+        else:
+            field = self.code if self._confirming else None
         if field is not None:
             field.selectAll()
             field.setFocus()
 
-    def _pending(self, text: str) -> None:
-        self._show_notice(text)
-        self.username.setText(self.new_username.text())
-        self.tabs.setCurrentIndex(SIGN_IN_TAB)
-        self._show_notice(text)
+    def _confirmation_needed(self, username: str, email: str) -> None:
+        """Ask for the mailed code in place of a new account's details."""
+        self._confirming = username
+        for field in (
+            self.new_username,
+            self.email,
+            self.new_password,
+            self.repeat_password,
+        ):
+            field.setReadOnly(True)
+        self._create_form.setRowVisible(self.code, True)
+        self.username.setText(username)
+        self.tabs.setCurrentIndex(CREATE_TAB)
+        self.submit.setText("Confirm")
+        self.show_notice(
+            f"Account {username} created. Enter the code mailed to {email} "
+            "to confirm it; you are signed in after that."
+        )
+        self.code.setFocus()

@@ -28,10 +28,19 @@ class FakeSession:
 
 
 class FakeAuth:
-    """Accounts in a dict; wrong passwords refused as Cognito would."""
+    """Accounts in a dict; wrong passwords refused as Cognito would.
 
-    def __init__(self, users: dict[str, str] | None = None) -> None:
+    Args:
+        users: username to password of the confirmed accounts.
+        mailed_code: when given, new accounts wait for this code, as on AWS.
+    """
+
+    def __init__(
+        self, users: dict[str, str] | None = None, *, mailed_code: str = ""
+    ) -> None:
         self.users = dict(users or {})
+        self.mailed_code = mailed_code
+        self.unconfirmed: set[str] = set()
         self.session: FakeSession | None = None
         self.saved: str = ""
 
@@ -41,11 +50,27 @@ class FakeAuth:
                 "signing up failed: that username is taken; choose another or sign in"
             )
         self.users[username] = password
+        if self.mailed_code:
+            self.unconfirmed.add(username)
+            return False
         return True
+
+    def confirm(self, username: str, code: str) -> None:
+        if code.strip() != self.mailed_code:
+            raise AuthError(
+                "confirming the account failed: the code is wrong; look at the "
+                "latest mail"
+            )
+        self.unconfirmed.discard(username)
 
     def sign_in(self, username: str, password: str) -> FakeSession:
         if self.users.get(username) != password:
             raise AuthError("signing in failed: wrong username or password")
+        if username in self.unconfirmed:
+            raise AuthError(
+                "signing in failed: the account is not confirmed yet; enter the "
+                "code from the confirmation mail"
+            )
         self.session = FakeSession(username)
         self.saved = username
         return self.session
