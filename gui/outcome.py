@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from gomodpub.core.publish import PublishStatus
+from gomodpub.core.zipdiff import ZipDiff
 from gomodpub.gui.publishmodel import PublishOutcome
 
 _TITLES = {
@@ -28,6 +45,51 @@ _TITLES = {
     PublishStatus.REJECTED: "Not published",
     PublishStatus.CANCELLED: "Cancelled",
 }
+
+
+# How each kind of difference is named and coloured in the file list.
+_CHANGE_COLORS = {"changed": "#b26a00", "added": "#2e7d32", "removed": "#c62828"}
+
+
+def differences_of(details: dict[str, Any]) -> ZipDiff | None:
+    """The ``differences`` a conflict's details carry, or None without them."""
+    raw = details.get("differences")
+    if not isinstance(raw, dict):
+        return None
+    names = [f.name for f in dataclasses.fields(ZipDiff)]
+    return ZipDiff(**{name: [str(v) for v in raw.get(name, [])] for name in names})
+
+
+class DiffHighlighter(QSyntaxHighlighter):
+    """Colours a unified diff: added lines green, removed red, hunks blue."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self._formats = {
+            "header": self._format("#7a7f87", bold=True),
+            "hunk": self._format("#1a56a8"),
+            "+": self._format("#2e7d32"),
+            "-": self._format("#c62828"),
+        }
+
+    @staticmethod
+    def _format(color: str, *, bold: bool = False) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setForeground(QColor(color))
+        if bold:
+            fmt.setFontWeight(QFont.Weight.Bold)
+        return fmt
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        """Colour one line of the diff."""
+        if text.startswith(("+++", "---")):
+            kind = "header"
+        elif text.startswith("@@"):
+            kind = "hunk"
+        else:
+            kind = text[:1]
+        if kind in self._formats:
+            self.setFormat(0, len(text), self._formats[kind])
 
 
 def _copyable(text: str, name: str) -> QLineEdit:
@@ -140,6 +202,8 @@ class ConflictDialog(QDialog):
         self.local_h1 = _copyable(result.h1, "localH1")
         form.addRow(f"Published {result.version}:", self.published_h1)
         form.addRow("This folder:", self.local_h1)
+        self.differences = differences_of(result.details)
+        details = self._build_differences(self.differences)
 
         buttons = QDialogButtonBox()
         self.next_button: QPushButton | None = None
@@ -166,9 +230,94 @@ class ConflictDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(explanation)
         layout.addLayout(form)
-        # TODO(conflict diff): core reports only the two hashes, not which files
-        # or go.mod lines differ, so the dialog cannot show what changed yet.
+        layout.addWidget(details)
         layout.addWidget(buttons)
+
+    def _build_differences(self, diff: ZipDiff | None) -> QWidget:
+        """What differs: a summary line, then the files and go.mod's diff."""
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 4, 0, 0)
+        summary = (
+            diff.summary()
+            if diff is not None
+            else "the published copy could not be compared with this folder"
+        )
+        self.summary = QLabel(f"<b>What differs:</b> {summary}")
+        self.summary.setObjectName("differencesSummary")
+        self.details_button = QToolButton()
+        self.details_button.setObjectName("toggleDetails")
+        self.details_button.setCheckable(True)
+        self.details_button.setAutoRaise(True)
+        self.details_button.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.details_button)
+        layout.addLayout(row)
+
+        self.details = QWidget()
+        self.details.setObjectName("differences")
+        inner = QVBoxLayout(self.details)
+        inner.setContentsMargins(0, 0, 0, 0)
+        self.files = QTreeWidget()
+        self.files.setObjectName("differingFiles")
+        self.files.setHeaderLabels(["Change", "File"])
+        self.files.setRootIsDecorated(False)
+        self.files.setAlternatingRowColors(True)
+        self.files.header().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.go_mod_diff = QPlainTextEdit()
+        self.go_mod_diff.setObjectName("goModDiff")
+        self.go_mod_diff.setReadOnly(True)
+        self.go_mod_diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.go_mod_diff.setFont(
+            QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        )
+        self._highlighter = DiffHighlighter(self.go_mod_diff.document())
+        go_mod_label = QLabel("go.mod, published (-) and this folder (+):")
+        go_mod_label.setObjectName("hint")
+        inner.addWidget(self.files)
+        inner.addWidget(go_mod_label)
+        inner.addWidget(self.go_mod_diff)
+        layout.addWidget(self.details)
+
+        if diff is None or diff.same:
+            self.details_button.hide()
+            self.details.hide()
+            return box
+        for kind, names in (
+            ("changed", diff.changed),
+            ("added", diff.added),
+            ("removed", diff.removed),
+        ):
+            for name in names:
+                item = QTreeWidgetItem([kind, name])
+                item.setForeground(0, QBrush(QColor(_CHANGE_COLORS[kind])))
+                self.files.addTopLevelItem(item)
+        rows = self.files.topLevelItemCount()
+        row_height = self.files.sizeHintForRow(0)
+        header = self.files.header().sizeHint().height()
+        self.files.setFixedHeight(header + row_height * min(rows, 8) + 6)
+        self.go_mod_diff.setPlainText("\n".join(diff.go_mod_diff))
+        lines = len(diff.go_mod_diff)
+        line_height = self.go_mod_diff.fontMetrics().lineSpacing()
+        self.go_mod_diff.setFixedHeight(line_height * min(lines, 10) + 12)
+        go_mod_label.setVisible(bool(lines))
+        self.go_mod_diff.setVisible(bool(lines))
+        self.details_button.toggled.connect(self._show_details)
+        self.details_button.setChecked(True)
+        return box
+
+    def _show_details(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.details_button.setText("Hide files" if shown else "Show files")
+        self.details_button.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+        self.adjustSize()
 
     def _choose(self, choice: ConflictChoice) -> None:
         self.choice = choice
