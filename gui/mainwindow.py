@@ -7,6 +7,7 @@ signals.
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from gomodpub.core.preview import ModulePreview
 from gomodpub.core.publish import PublishStatus
+from gomodpub.core.versions import Suggestion, Suggestions, VersionWarning
 from gomodpub.gui import humanize, look
 from gomodpub.gui.connectionmodel import State
 from gomodpub.gui.filetree import totals_text
@@ -59,6 +61,27 @@ logger = logging.getLogger(__name__)
 EXPAND_LIMIT = 300
 # Wait for the typing to pause before asking the registry for versions.
 VERSIONS_DELAY_MS = 600
+# How each severity of a version warning is marked, and in what colour.
+_NOTE_MARKS = {"warning": ("⚠", "#b26a00"), "info": ("ℹ", "#1a56a8")}  # noqa: RUF001
+
+
+def suggestion_text(suggestion: Suggestion) -> str:
+    """The label of a suggested version's button, e.g. "v1.3.2 patch"."""
+    text = f"{suggestion.version} {suggestion.kind}"
+    return f"{text}, new path" if suggestion.path_changes else text
+
+
+def notes_html(warnings: list[VersionWarning]) -> str:
+    """The warnings and notices among ``warnings`` as rich text, one a line."""
+    lines = []
+    for warning in warnings:
+        if warning.severity not in _NOTE_MARKS:
+            continue
+        mark, color = _NOTE_MARKS[warning.severity]
+        lines.append(
+            f'<span style="color:{color}">{mark}</span> {html.escape(warning.message)}'
+        )
+    return "<br>".join(lines)
 
 
 def _restyle(widget: QWidget) -> None:
@@ -259,6 +282,25 @@ class MainWindow(QMainWindow):
         self.validity = QLabel(self.models.module.problem)
         self.validity.setObjectName("validity")
         self.validity.setWordWrap(True)
+        self.validity.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.suggestions_box = QWidget()
+        self.suggestions_box.setObjectName("suggestions")
+        self._suggestion_row = QHBoxLayout(self.suggestions_box)
+        self._suggestion_row.setContentsMargins(0, 0, 0, 0)
+        self._suggestion_row.setSpacing(4)
+        self.suggestions_hint = QLabel("")
+        self.suggestions_hint.setObjectName("hint")
+        self.suggestion_buttons: list[QToolButton] = []
+        self.version_notes = QLabel("")
+        self.version_notes.setObjectName("versionNotes")
+        self.version_notes.setWordWrap(True)
+        self.version_notes.setTextFormat(Qt.TextFormat.RichText)
+        self.version_notes.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.version_notes.hide()
 
         self.progress = QProgressBar()
         self.progress.setObjectName("progress")
@@ -283,11 +325,14 @@ class MainWindow(QMainWindow):
         version_row.addWidget(self.version_edit)
         version_row.addWidget(self.validity, 1)
         grid.addLayout(version_row, 1, 1, 1, 3)
-        grid.addWidget(self.progress, 2, 0, 1, 2)
-        grid.addWidget(self.cancel_button, 2, 2)
-        grid.addWidget(self.publish_button, 2, 3)
-        grid.addWidget(self.progress_detail, 3, 0, 1, 4)
+        grid.addWidget(self.suggestions_box, 2, 1, 1, 3)
+        grid.addWidget(self.version_notes, 3, 1, 1, 3)
+        grid.addWidget(self.progress, 4, 0, 1, 2)
+        grid.addWidget(self.cancel_button, 4, 2)
+        grid.addWidget(self.publish_button, 4, 3)
+        grid.addWidget(self.progress_detail, 5, 0, 1, 4)
         self._show_idle_progress()
+        self._suggestions_changed(None)
         return box
 
     def _build_status_bar(self) -> None:
@@ -318,12 +363,15 @@ class MainWindow(QMainWindow):
 
         m.connection.state_changed.connect(self._connection_state)
         m.connection.user_changed.connect(self._user_changed)
+        m.connection.session_expired.connect(self._session_expired)
 
         m.module.loading_started.connect(self._loading)
         m.module.preview_changed.connect(self._preview_changed)
         m.module.module_path_changed.connect(self._module_path_changed)
         m.module.version_changed.connect(self._version_changed)
         m.module.validity_changed.connect(self._validity_changed)
+        m.module.warnings_changed.connect(self._warnings_changed)
+        m.module.suggestions_changed.connect(self._suggestions_changed)
         self.module_path_edit.textEdited.connect(m.module.set_module_path)
         self.version_edit.textChanged.connect(m.module.set_version)
 
@@ -381,8 +429,17 @@ class MainWindow(QMainWindow):
         if connection is None or module.directory is None:
             return
         self.models.publish.publish(
-            connection.client, module.directory, module.module_path, module.version
+            connection.client,
+            module.directory,
+            module.module_path,
+            module.version,
+            module.go_mod,
         )
+
+    def pick_suggestion(self, version: str) -> None:
+        """Put a suggested ``version`` in the version field."""
+        self.models.module.set_version(version)
+        self.version_edit.setFocus()
 
     def refresh_versions(self) -> None:
         """List the published versions of the module path shown."""
@@ -426,11 +483,18 @@ class MainWindow(QMainWindow):
             f"signed in as {username}" if username else "not signed in"
         )
         self.account_button.setText("Sign out" if username else "Sign in…")
+        self._suggestions_changed(self.models.module.suggestions)
         self._update_actions()
         self.refresh_versions()
         if username and self._publish_after_sign_in:
             self._publish_after_sign_in = False
             self.publish()
+
+    def _session_expired(self, reason: str) -> None:
+        # Offer to sign in again; the publication goes on after that.
+        self._publish_after_sign_in = True
+        dialog = self.open_sign_in()
+        dialog.show_notice(reason)
 
     def _sign_in_cancelled(self) -> None:
         self._publish_after_sign_in = False
@@ -479,8 +543,48 @@ class MainWindow(QMainWindow):
         _restyle(self.validity)
         self._update_actions()
 
+    def _warnings_changed(self, warnings: list[VersionWarning]) -> None:
+        notes = notes_html(warnings)
+        self.version_notes.setText(notes)
+        self.version_notes.setVisible(bool(notes))
+
+    def _suggestions_changed(self, suggestions: Suggestions | None) -> None:
+        for button in self.suggestion_buttons:
+            button.deleteLater()
+        self.suggestion_buttons = []
+        while self._suggestion_row.count():
+            self._suggestion_row.takeAt(0)
+
+        if suggestions is None:
+            self.suggestions_hint.setText(
+                ""
+                if self.models.connection.username
+                else "Sign in to get suggested versions."
+            )
+        else:
+            self.suggestions_hint.setText("Suggested:")
+        self._suggestion_row.addWidget(self.suggestions_hint)
+        for suggestion in suggestions or ():
+            button = QToolButton()
+            button.setObjectName(f"suggest-{suggestion.kind}")
+            button.setText(suggestion_text(suggestion))
+            button.setToolTip(suggestion.message)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setEnabled(not self.models.publish.running)
+            button.clicked.connect(
+                lambda _=False, v=suggestion.version: self.pick_suggestion(v)
+            )
+            self._suggestion_row.addWidget(button)
+            self.suggestion_buttons.append(button)
+        self._suggestion_row.addStretch(1)
+
     def _running_changed(self, running: bool) -> None:
-        for widget in (self.module_path_edit, self.version_edit, self.choose_button):
+        for widget in (
+            self.module_path_edit,
+            self.version_edit,
+            self.choose_button,
+            *self.suggestion_buttons,
+        ):
             widget.setEnabled(not running)
         self.open_action.setEnabled(not running)
         self.cancel_button.setVisible(running)
@@ -530,6 +634,7 @@ class MainWindow(QMainWindow):
             dialog.chosen.connect(self._conflict_chosen)
             self.conflict_dialog = dialog
             dialog.open()
+            self.refresh_versions()  # the list may predate the version taken
             return
         self.outcome_dialog = OutcomeDialog(outcome, self)
         self.outcome_dialog.open()

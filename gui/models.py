@@ -48,7 +48,7 @@ def create_models(
         previewer: reads a module folder (blocking).
     """
     messages = MessageBridge(parent)
-    return Models(
+    models = Models(
         messages=messages,
         connection=ConnectionModel(
             connector, local=local, messages=messages, parent=parent
@@ -58,3 +58,20 @@ def create_models(
         publish=PublishModel(messages, publisher_factory, parent=parent),
         versions=VersionsModel(parent),
     )
+    _connect(models)
+    return models
+
+
+def _connect(models: Models) -> None:
+    """Let the models follow each other where one's result is another's input."""
+    module, versions = models.module, models.versions
+
+    # The version is judged against what the registry has published.
+    versions.loaded.connect(lambda found: module.set_published(versions.module, found))
+    versions.failed.connect(lambda _: module.set_published(versions.module, None))
+    versions.module_changed.connect(
+        lambda listed: listed or module.set_published(module.module_path, None)
+    )
+
+    # A session that ran out during a publication means nobody is signed in.
+    models.publish.session_expired.connect(models.connection.end_session)

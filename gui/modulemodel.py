@@ -9,45 +9,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from gomodpub.core import module, semver
+from gomodpub.core import module, versions
 from gomodpub.core.errors import GomodpubError
+from gomodpub.core.modfile import ModFile
 from gomodpub.core.preview import ModulePreview, preview_dir
+from gomodpub.core.versions import Suggestions, VersionWarning
 from gomodpub.gui.message import MessageBridge
 from gomodpub.gui.tasks import Tasks
 
 logger = logging.getLogger(__name__)
 
 
-def version_problem(version: str, module_path: str, has_go_mod: bool) -> str:
-    """Why ``version`` cannot be published for ``module_path``, or "".
-
-    Only the checks that need no disk: semver (as you type), then the module
-    path and major version rules of ``core.module``. ``resolve_source`` checks
-    everything again when publishing.
-    """
-    if not version:
-        return "enter the version to publish, e.g. v1.0.0"
-    if not semver.is_valid(version):
-        return f"{version!r} is not a semantic version; versions look like v1.2.3"
-    incompatible = semver.build(version) == "+incompatible"
-    if module.canonical_version(version) != version:
-        return f"write the version in full: {module.canonical_version(version)}"
-    if incompatible and has_go_mod:
-        return (
-            f"{version} is for modules without go.mod; this folder has one, so "
-            "add the major version suffix to the module path instead"
-        )
-    if not module_path:
-        return ""
-    try:
-        module.check(module_path, version)
-    except GomodpubError as error:
-        return str(error)
-    return ""
-
-
 class ModuleModel(QObject):
     """Loads a module folder's preview and checks the module path and version.
+
+    The version is judged by ``core.versions`` as it is typed, against the
+    versions the registry has published once :meth:`set_published` gave them.
 
     Args:
         messages: where loading errors are shown.
@@ -60,6 +37,11 @@ class ModuleModel(QObject):
         version_changed(version): the version changed (typed or suggested).
         validity_changed(ok, text): whether the folder, path and version can be
             published; ``text`` says what to fix, or what is ready.
+        warnings_changed(warnings): the version's list of
+            :class:`~gomodpub.core.versions.VersionWarning` (errors included).
+        suggestions_changed(suggestions): the
+            :class:`~gomodpub.core.versions.Suggestions` for the module, or None
+            while its published versions are not known.
     """
 
     loading_started = Signal(str)
@@ -67,6 +49,8 @@ class ModuleModel(QObject):
     module_path_changed = Signal(str)
     version_changed = Signal(str)
     validity_changed = Signal(bool, str)
+    warnings_changed = Signal(list)
+    suggestions_changed = Signal(object)
 
     def __init__(
         self,
@@ -82,7 +66,10 @@ class ModuleModel(QObject):
         self._preview: ModulePreview | None = None
         self._module_path = ""
         self._version = ""
+        self._published: list[str] | None = None
         self._valid = False
+        self._warnings: list[VersionWarning] = []
+        self._suggestions: Suggestions | None = None
         self._problem = self._find_problem()
 
     @property
@@ -101,6 +88,11 @@ class ModuleModel(QObject):
         return bool(self._preview and self._preview.module_path)
 
     @property
+    def go_mod(self) -> ModFile | None:
+        """The folder's parsed go.mod, if it has one."""
+        return self._preview.go_mod if self._preview else None
+
+    @property
     def module_path(self) -> str:
         """The module path to publish."""
         return self._module_path
@@ -111,6 +103,11 @@ class ModuleModel(QObject):
         return self._version
 
     @property
+    def published(self) -> list[str] | None:
+        """The module's published versions, or None while not known."""
+        return self._published
+
+    @property
     def valid(self) -> bool:
         """Whether folder, path and version can be published."""
         return self._valid
@@ -119,6 +116,16 @@ class ModuleModel(QObject):
     def problem(self) -> str:
         """What to fix before publishing, or the "ready" line."""
         return self._problem
+
+    @property
+    def warnings(self) -> list[VersionWarning]:
+        """What ``core.versions.assess`` says about the version."""
+        return list(self._warnings)
+
+    @property
+    def suggestions(self) -> Suggestions | None:
+        """The versions to publish next, or None while not known."""
+        return self._suggestions
 
     def load(self, directory: Path) -> None:
         """Read ``directory`` in the background; ends with ``preview_changed``."""
@@ -135,8 +142,9 @@ class ModuleModel(QObject):
         if path == self._module_path:
             return
         self._module_path = path
+        self._published = None  # they were another module's
         self.module_path_changed.emit(path)
-        self._validate()
+        self._update()
 
     def set_version(self, version: str) -> None:
         """Use ``version``, checking it at once."""
@@ -145,7 +153,18 @@ class ModuleModel(QObject):
             return
         self._version = version
         self.version_changed.emit(version)
-        self._validate()
+        self._update()
+
+    def set_published(self, module_path: str, published: list[str] | None) -> None:
+        """Judge versions against ``published``, the versions of ``module_path``.
+
+        A list for another module path than the current one is stale and
+        ignored; None means they are not known (nobody is signed in, say).
+        """
+        if module_path != self._module_path:
+            return
+        self._published = None if published is None else list(published)
+        self._update()
 
     async def _load(self, directory: Path, generation: int) -> None:
         try:
@@ -159,12 +178,27 @@ class ModuleModel(QObject):
         self._preview = preview
         self.preview_changed.emit(preview)
         # go.mod names the module; without one the user types it afresh.
+        if self._module_path != preview.module_path:
+            self._published = None
         self._module_path = preview.module_path
         self.module_path_changed.emit(self._module_path)
-        self._validate()
+        self._update()
 
-    def _validate(self) -> None:
-        problem = self._find_problem()
+    def _update(self) -> None:
+        """Judge the version and offer suggestions for the current state."""
+        suggestions = self._suggest()
+        if suggestions != self._suggestions:
+            self._suggestions = suggestions
+            self.suggestions_changed.emit(suggestions)
+
+        problem, warnings = self._find_problem(), []
+        if not problem:
+            warnings = self._assess()
+            problem = "\n".join(w.message for w in warnings if w.severity == "error")
+        if warnings != self._warnings:
+            self._warnings = warnings
+            self.warnings_changed.emit(list(warnings))
+
         valid = not problem
         if valid:
             problem = f"ready to publish {self._module_path}@{self._version}"
@@ -173,6 +207,7 @@ class ModuleModel(QObject):
             self.validity_changed.emit(valid, problem)
 
     def _find_problem(self) -> str:
+        """What the folder or module path lacks, or "" (the version aside)."""
         preview = self._preview
         if preview is None:
             return "drop a module folder here, or choose one"
@@ -188,4 +223,25 @@ class ModuleModel(QObject):
             module.check_path(self._module_path)
         except GomodpubError as error:
             return str(error)
-        return version_problem(self._version, self._module_path, self.has_go_mod)
+        if not self._version:
+            return "enter the version to publish, e.g. v1.0.0"
+        return ""
+
+    def _assess(self) -> list[VersionWarning]:
+        published = self._published or []
+        try:
+            found: list[VersionWarning] = versions.assess(
+                self._module_path, self._version, published, self.go_mod
+            )
+        except GomodpubError as error:
+            return [VersionWarning("invalid-version", "error", str(error))]
+        return found
+
+    def _suggest(self) -> Suggestions | None:
+        if self._published is None or self._preview is None or not self._module_path:
+            return None
+        try:
+            return versions.suggest(self._module_path, self._published, self.go_mod)
+        except GomodpubError as error:
+            logger.debug("no suggestions for %s: %s", self._module_path, error)
+            return None

@@ -6,15 +6,16 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from gomodpub.core import semver
-from gomodpub.core.errors import GomodpubError
+from gomodpub.core import versions
+from gomodpub.core.errors import AuthError, GomodpubError
+from gomodpub.core.modfile import ModFile
 from gomodpub.core.publish import (
     Publisher,
     PublishResult,
@@ -39,32 +40,14 @@ def default_publisher(
     return Publisher(client, listener, cancelled=cancelled)
 
 
-def next_free_version(version: str, published: Iterable[str]) -> str:
-    """The next patch release after ``version`` that is not in ``published``.
-
-    A prerelease suggests its own release (v1.2.0-rc.1 → v1.2.0); a
-    ``+incompatible`` suffix is kept. Returns "" for an invalid version.
-    """
-    canonical = semver.canonical(version)
-    if not canonical:
-        return ""
-    suffix = "+incompatible" if semver.build(version) == "+incompatible" else ""
-    base = canonical.split("-", 1)[0]
-    major_, minor, patch = base[1:].split(".")
-    number = int(patch) if semver.prerelease(canonical) else int(patch) + 1
-    taken = {semver.canonical(v) for v in published}
-    while f"v{major_}.{minor}.{number}" in taken:
-        number += 1
-    return f"v{major_}.{minor}.{number}{suffix}"
-
-
 @dataclass(frozen=True)
 class PublishOutcome:
     """How a publication ended, with what the window needs to follow up.
 
     Attributes:
         result: the core's result.
-        suggestion: for a conflict, the next version that is still free.
+        suggestion: for a conflict, the next free version of the same patch
+            line (``core.versions.next_free_patch``), or "" if there is none.
     """
 
     result: PublishResult
@@ -132,6 +115,8 @@ class PublishModel(QObject):
             total, bytes per second, and seconds left (-1 when unknown).
         finished(outcome): the :class:`PublishOutcome` of a publication that
             ran to an answer (published, conflict, rejected, cancelled…).
+        session_expired(text): the registry no longer accepts the session (an
+            ``AuthError``); emitted just before ``failed``.
         failed(text): the publication failed; the text says why.
     """
 
@@ -139,6 +124,7 @@ class PublishModel(QObject):
     step_changed = Signal(str, str)
     progress_changed = Signal(object, object, float, float)
     finished = Signal(object)
+    session_expired = Signal(str)
     failed = Signal(str)
 
     def __init__(
@@ -163,15 +149,27 @@ class PublishModel(QObject):
         return self._running
 
     def publish(
-        self, client: Any, directory: Path, module_path: str, version: str
+        self,
+        client: Any,
+        directory: Path,
+        module_path: str,
+        version: str,
+        go_mod: ModFile | None = None,
     ) -> None:
-        """Publish ``directory`` as ``module_path@version`` through ``client``."""
+        """Publish ``directory`` as ``module_path@version`` through ``client``.
+
+        Args:
+            go_mod: the folder's parsed go.mod; its retractions are skipped
+                when a conflict suggests the next free version.
+        """
         if self._running:
             self._messages.warning("a publication is already running")
             return
         self._cancel.clear()
         self._set_running(True)
-        self._tasks.spawn(self._publish(client, directory, module_path, version))
+        self._tasks.spawn(
+            self._publish(client, directory, module_path, version, go_mod)
+        )
 
     def cancel(self) -> None:
         """Ask the running publication to stop at the next chance."""
@@ -180,18 +178,25 @@ class PublishModel(QObject):
             self.step_changed.emit("cancel", "cancelling…")
 
     async def _publish(
-        self, client: Any, directory: Path, module_path: str, version: str
+        self,
+        client: Any,
+        directory: Path,
+        module_path: str,
+        version: str,
+        go_mod: ModFile | None,
     ) -> None:
         progress = _Progress(
             self, self._clock, asyncio.get_running_loop().call_soon_threadsafe
         )
         try:
             outcome = await asyncio.to_thread(
-                self._run, client, directory, module_path, version, progress
+                self._run, client, directory, module_path, version, go_mod, progress
             )
         except GomodpubError as error:
             self._set_running(False)
             self._messages.error(f"publishing {module_path}@{version} failed: {error}")
+            if isinstance(error, AuthError):
+                self.session_expired.emit(str(error))
             self.failed.emit(str(error))
             return
         except BaseException:
@@ -207,6 +212,7 @@ class PublishModel(QObject):
         directory: Path,
         module_path: str,
         version: str,
+        go_mod: ModFile | None,
         progress: _Progress,
     ) -> PublishOutcome:
         """The blocking part, in a worker thread."""
@@ -222,7 +228,12 @@ class PublishModel(QObject):
         except GomodpubError as error:
             logger.info("cannot list versions of %s: %s", source.module_path, error)
             published = []
-        return PublishOutcome(result, next_free_version(version, [*published, version]))
+        try:
+            free = versions.next_free_patch([*published, version], version, go_mod)
+        except GomodpubError as error:
+            logger.info("no free version after %s: %s", version, error)
+            free = None
+        return PublishOutcome(result, free or "")
 
     def _set_running(self, running: bool) -> None:
         self._running = running

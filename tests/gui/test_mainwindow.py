@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from gomodpub.core.errors import LocalRegistryError, RegistryError
+from gomodpub.core.errors import AuthError, LocalRegistryError, RegistryError
 from gomodpub.core.publish import ModuleSource, PublishStatus
 from gomodpub.gui.app import build_window
 from gomodpub.gui.filetree import INVALID_COLOR, OMITTED_COLOR
 from gomodpub.gui.mainwindow import MainWindow
+from gomodpub.gui.signin import SignInDialog
 from tests.helpers.gui_fakes import (
     LOCAL_H1,
     OTHER_H1,
@@ -178,7 +179,10 @@ def test_a_folder_without_go_mod_asks_for_the_module_path(
     qtbot.keyClicks(window.module_path_edit, "example.com/legacy")
     qtbot.keyClicks(window.version_edit, "v2.0.0")
     assert window.validity.text() == (
-        "example.com/legacy@v2.0.0: invalid version: should be v0 or v1, not v2"
+        "example.com/legacy@v2.0.0: invalid version: should be v0 or v1, not v2; "
+        "add /v2 to the module path (go.mod: `module example.com/legacy/v2`) and "
+        "change the imports inside the module to match, or publish "
+        "v2.0.0+incompatible if the module has no go.mod"
     )
     qtbot.keyClicks(window.version_edit, "+incompatible")
     assert window.publish_button.isEnabled()
@@ -203,12 +207,18 @@ def test_dragging_a_file_is_refused(
     ("version", "message"),
     [
         ("", "enter the version to publish, e.g. v1.0.0"),
-        ("1.2.3", "'1.2.3' is not a semantic version; versions look like v1.2.3"),
-        ("v1.2", "write the version in full: v1.2.0"),
-        ("v1.2.3+build", "write the version in full: v1.2.3"),
+        (
+            "1.2.3",
+            "'1.2.3' is not a semantic version; versions look like v1.2.3 "
+            "(did you mean v1.2.3?)",
+        ),
+        ("v1.2", "v1.2 is not in canonical form; publish it as v1.2.0"),
+        ("v1.2.3+build", "v1.2.3+build is not in canonical form; publish it as v1.2.3"),
         (
             "v2.0.0",
-            "example.com/hello@v2.0.0: invalid version: should be v0 or v1, not v2",
+            "example.com/hello@v2.0.0: invalid version: should be v0 or v1, not v2; "
+            "add /v2 to the module path (go.mod: `module example.com/hello/v2`) and "
+            "change the imports inside the module to match",
         ),
     ],
 )
@@ -593,4 +603,280 @@ def test_the_last_user_is_signed_in_again(
     with qtbot.waitSignal(window.models.connection.user_changed):
         window.start()
 
+    assert window.user_label.text() == "signed in as alice"
+
+
+# -- suggested versions and warnings ---------------------------------------------------
+
+
+def dropped_with_versions(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
+    """Drop ``folder`` and wait until its published versions are known."""
+    with qtbot.waitSignal(window.models.module.suggestions_changed, timeout=3000):
+        drop(qtbot, window, folder)
+
+
+def test_suggestions_appear_and_picking_one_fills_the_version(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection, tmp_path: Path
+) -> None:
+    connection.client.published["example.com/hello"] = ["v1.3.0", "v1.3.1"]
+    sign_in(qtbot, window)
+    assert window.suggestions_hint.text() == ""
+
+    dropped_with_versions(qtbot, window, write_module(tmp_path / "hello"))
+
+    assert window.suggestions_hint.text() == "Suggested:"
+    assert [b.text() for b in window.suggestion_buttons] == [
+        "v1.4.0-rc.1 prerelease",
+        "v1.3.2 patch",
+        "v1.4.0 minor",
+        "v2.0.0 major, new path",
+    ]
+    major = window.suggestion_buttons[-1]
+    assert "new module path, example.com/hello/v2" in major.toolTip()
+
+    qtbot.mouseClick(window.suggestion_buttons[1], Qt.MouseButton.LeftButton)
+
+    assert window.version_edit.text() == "v1.3.2"
+    assert window.validity.text() == "ready to publish example.com/hello@v1.3.2"
+    assert window.publish_button.isEnabled()
+
+
+def test_signed_out_there_are_no_suggestions(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    drop(qtbot, window, write_module(tmp_path / "hello"))
+
+    assert window.suggestion_buttons == []
+    assert window.suggestions_hint.text() == "Sign in to get suggested versions."
+
+
+def test_an_error_disables_publish_and_a_warning_does_not(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection, tmp_path: Path
+) -> None:
+    connection.client.published["example.com/hello"] = ["v1.3.0", "v1.3.1"]
+    sign_in(qtbot, window)
+    dropped_with_versions(qtbot, window, write_module(tmp_path / "hello"))
+
+    qtbot.keyClicks(window.version_edit, "v1.3.0")
+    assert window.publish_button.isEnabled()
+    assert window.validity.property("ok") == "true"
+    assert window.version_notes.isVisible()
+    notes = window.version_notes.text()
+    assert "v1.3.0 is already published" in notes
+    assert "the next free version is v1.3.2" in notes
+    assert "go get example.com/hello@latest` will keep choosing v1.3.1" in notes
+
+    window.version_edit.clear()
+    qtbot.keyClicks(window.version_edit, "v2.0.0")
+    assert not window.publish_button.isEnabled()
+    assert window.validity.property("ok") == "false"
+    assert window.validity.text().startswith(
+        "example.com/hello@v2.0.0: invalid version: should be v0 or v1, not v2"
+    )
+    assert not window.version_notes.isVisible()
+
+    window.version_edit.clear()
+    qtbot.keyClicks(window.version_edit, "v1.4.0-rc.1")
+    assert window.publish_button.isEnabled()
+    assert "v1.4.0-rc.1 is a prerelease" in window.version_notes.text()
+
+
+# -- the conflict dialog ---------------------------------------------------------------
+
+
+DIFFERENCES = {
+    "added": ["new.go"],
+    "removed": ["old.go"],
+    "changed": ["go.mod", "hello.go"],
+    "go_mod_diff": [
+        "--- published/go.mod",
+        "+++ local/go.mod",
+        "@@ -1,3 +1,3 @@",
+        " module example.com/hello",
+        " ",
+        "-go 1.20",
+        "+go 1.21",
+    ],
+}
+
+
+def test_the_conflict_dialog_lists_the_differences(
+    qtbot: QtBot,
+    window: MainWindow,
+    connection: FakeConnection,
+    publisher: FakePublisher,
+    tmp_path: Path,
+) -> None:
+    publisher.outcomes = [
+        lambda source: result_for(
+            source,
+            PublishStatus.CONFLICT,
+            published_h1=OTHER_H1,
+            differences=DIFFERENCES,
+        )
+    ]
+    connection.client.published["example.com/hello"] = ["v1.3.0", "v1.3.1"]
+    sign_in(qtbot, window)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.3.0")
+
+    with qtbot.waitSignal(window.models.publish.finished):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    dialog = window.conflict_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.summary.text() == (
+        "<b>What differs:</b> 2 files changed, 1 file added, 1 file removed"
+    )
+    files = dialog.files
+    rows = [
+        (files.topLevelItem(i).text(0), files.topLevelItem(i).text(1))
+        for i in range(files.topLevelItemCount())
+    ]
+    assert rows == [
+        ("changed", "go.mod"),
+        ("changed", "hello.go"),
+        ("added", "new.go"),
+        ("removed", "old.go"),
+    ]
+    assert dialog.go_mod_diff.toPlainText().splitlines()[-2:] == [
+        "-go 1.20",
+        "+go 1.21",
+    ]
+    assert dialog.details.isVisible()
+    qtbot.mouseClick(dialog.details_button, Qt.MouseButton.LeftButton)
+    assert not dialog.details.isVisible()
+
+    # v1.3.1 is taken as well, so core's next free patch is v1.3.2.
+    assert dialog.next_button is not None
+    assert dialog.next_button.text() == "Publish as v1.3.2"
+
+
+def test_a_conflict_without_differences_says_so(
+    qtbot: QtBot, window: MainWindow, publisher: FakePublisher, tmp_path: Path
+) -> None:
+    publisher.outcomes = [
+        lambda source: result_for(source, PublishStatus.CONFLICT, published_h1=OTHER_H1)
+    ]
+    sign_in(qtbot, window)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+    with qtbot.waitSignal(window.models.publish.finished):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    dialog = window.conflict_dialog
+    assert dialog is not None
+    assert dialog.summary.text() == (
+        "<b>What differs:</b> the published copy could not be compared with this folder"
+    )
+    assert not dialog.details.isVisible()
+    assert not dialog.details_button.isVisible()
+
+
+# -- accounts and sessions ------------------------------------------------------------
+
+
+def create_account(qtbot: QtBot, window: MainWindow, username: str) -> SignInDialog:
+    dialog = window.open_sign_in()
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(dialog.new_username, username)
+    qtbot.keyClicks(dialog.email, f"{username}@example.com")
+    qtbot.keyClicks(dialog.new_password, PASSWORD)
+    qtbot.keyClicks(dialog.repeat_password, PASSWORD)
+    return dialog
+
+
+@pytest.mark.expect_log(r"the code is wrong")
+def test_a_mailed_code_confirms_the_account_then_signs_in(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection
+) -> None:
+    connection.auth.mailed_code = "246810"
+    dialog = create_account(qtbot, window, "carol")
+    assert not dialog.code.isVisible()
+
+    with qtbot.waitSignal(window.models.connection.confirmation_needed):
+        qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+
+    assert dialog.isVisible() and dialog.confirming
+    assert dialog.tabs.currentIndex() == 1
+    assert dialog.code.isVisible()
+    assert dialog.submit.text() == "Confirm"
+    assert dialog.error.text() == (
+        "Account carol created. Enter the code mailed to carol@example.com to "
+        "confirm it; you are signed in after that."
+    )
+    assert window.user_label.text() == "not signed in"
+
+    qtbot.keyClicks(dialog.code, "111111")
+    with qtbot.waitSignal(window.models.connection.sign_in_failed):
+        qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+    assert dialog.error.text() == (
+        "confirming the account failed: the code is wrong; look at the latest mail"
+    )
+    assert dialog.error.property("level") == "error"
+    assert "carol" in connection.auth.unconfirmed
+
+    dialog.code.clear()
+    qtbot.keyClicks(dialog.code, "246810")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+
+    assert "carol" not in connection.auth.unconfirmed
+    assert connection.last_username == "carol"
+    assert window.user_label.text() == "signed in as carol"
+
+
+def test_an_empty_code_is_caught_in_the_dialog(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection
+) -> None:
+    connection.auth.mailed_code = "246810"
+    dialog = create_account(qtbot, window, "carol")
+    with qtbot.waitSignal(window.models.connection.confirmation_needed):
+        qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+
+    qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+
+    assert dialog.error.text() == "enter the code from the confirmation mail"
+
+
+def test_the_signed_in_user_is_shown_once(qtbot: QtBot, window: MainWindow) -> None:
+    sign_in(qtbot, window)
+
+    shown = [
+        label.text()
+        for label in window.statusBar().findChildren(QLabel)
+        if label.isVisible()
+    ]
+    texts = [*shown, window.statusBar().currentMessage()]
+    assert sum("signed in as alice" in text for text in texts) == 1
+    assert window.user_label.text() == "signed in as alice"
+
+
+@pytest.mark.expect_log(r"your session has expired")
+def test_an_expired_session_signs_out_and_offers_to_sign_in(
+    qtbot: QtBot, window: MainWindow, publisher: FakePublisher, tmp_path: Path
+) -> None:
+    def expired(source: ModuleSource):  # type: ignore[no-untyped-def]
+        raise AuthError("your session has expired; sign in again")
+
+    publisher.outcomes = [
+        expired,
+        lambda source: result_for(source, PublishStatus.PUBLISHED),
+    ]
+    sign_in(qtbot, window)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+
+    with qtbot.waitSignal(window.models.connection.session_expired):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    assert window.user_label.text() == "not signed in"
+    assert window.account_button.text() == "Sign in…"
+    dialog = window.sign_in_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.error.text() == "your session has expired; sign in again"
+
+    # Signing in again carries on with the publication.
+    assert dialog.username.text() == "alice"
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    with qtbot.waitSignal(window.models.publish.finished):
+        qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+    assert [s.version for s in publisher.sources] == ["v1.0.0", "v1.0.0"]
     assert window.user_label.text() == "signed in as alice"

@@ -8,12 +8,20 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from gomodpub.core.errors import AuthError
+from gomodpub.core.publish import ModuleSource, PublishStatus
 from gomodpub.gui import humanize
 from gomodpub.gui.message import MessageBridge
-from gomodpub.gui.modulemodel import ModuleModel, version_problem
-from gomodpub.gui.publishmodel import PublishModel, _Progress, next_free_version
+from gomodpub.gui.modulemodel import ModuleModel
+from gomodpub.gui.publishmodel import PublishModel, _Progress
 from gomodpub.gui.versionsmodel import VersionsModel
-from tests.helpers.gui_fakes import FakeClient, write_module
+from tests.helpers.gui_fakes import (
+    OTHER_H1,
+    FakeClient,
+    FakePublisher,
+    result_for,
+    write_module,
+)
 
 
 class FakeClock:
@@ -22,49 +30,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.mark.parametrize(
-    ("version", "published", "suggestion"),
-    [
-        ("v1.2.0", [], "v1.2.1"),
-        ("v1.2.0", ["v1.2.1", "v1.2.2", "v1.3.0"], "v1.2.3"),
-        ("v0.0.9", ["v0.0.10"], "v0.0.11"),
-        ("v1.2.0-rc.1", [], "v1.2.0"),
-        ("v1.2.0-rc.1", ["v1.2.0"], "v1.2.1"),
-        ("v2.0.0+incompatible", ["v2.0.1+incompatible"], "v2.0.2+incompatible"),
-        ("not a version", [], ""),
-    ],
-)
-def test_next_free_version(version: str, published: list[str], suggestion: str) -> None:
-    assert next_free_version(version, published) == suggestion
-
-
-@pytest.mark.parametrize(
-    ("version", "module_path", "has_go_mod", "problem"),
-    [
-        ("v1.0.0", "example.com/m", True, ""),
-        ("v2.0.0", "example.com/m/v2", True, ""),
-        (
-            "v2.0.0+incompatible",
-            "example.com/m",
-            True,
-            "v2.0.0+incompatible is for modules without go.mod; this folder has one, "
-            "so add the major version suffix to the module path instead",
-        ),
-        ("v2.0.0+incompatible", "example.com/m", False, ""),
-        (
-            "v1.0.0",
-            "example.com/m/v2",
-            True,
-            "example.com/m/v2@v1.0.0: invalid version: should be v2, not v1",
-        ),
-    ],
-)
-def test_version_problem(
-    version: str, module_path: str, has_go_mod: bool, problem: str
-) -> None:
-    assert version_problem(version, module_path, has_go_mod) == problem
 
 
 def test_progress_reports_bytes_rate_and_time_left(qtbot: QtBot) -> None:
@@ -116,9 +81,151 @@ def test_the_module_model_validates_as_you_type(
 
     assert changes == [
         (False, "'v' is not a semantic version; versions look like v1.2.3"),
-        (False, "write the version in full: v1.0.0"),
+        (False, "v1 is not in canonical form; publish it as v1.0.0"),
+        (False, "v1.0 is not in canonical form; publish it as v1.0.0"),
         (True, "ready to publish example.com/m@v1.0.0"),
     ]
+
+
+def loaded_model(qtbot: QtBot, folder: Path) -> ModuleModel:
+    model = ModuleModel(MessageBridge())
+    with qtbot.waitSignal(model.preview_changed):
+        model.load(folder)
+    return model
+
+
+@pytest.mark.parametrize(
+    ("version", "module_path", "has_go_mod", "problem"),
+    [
+        ("v1.0.0", "example.com/m", True, ""),
+        ("v2.0.0", "example.com/m/v2", True, ""),
+        (
+            "v2.0.0+incompatible",
+            "example.com/m",
+            True,
+            "example.com/m@v2.0.0+incompatible: invalid version: +incompatible "
+            "suffix not allowed: module contains a go.mod file, so semantic import "
+            "versioning is required; add /v2 to the module path (go.mod: `module "
+            "example.com/m/v2`) and change the imports inside the module to match, "
+            "then publish v2.0.0",
+        ),
+        ("v2.0.0+incompatible", "example.com/m", False, ""),
+        (
+            "v1.0.0",
+            "example.com/m/v2",
+            True,
+            "example.com/m/v2@v1.0.0: invalid version: should be v2, not v1; drop "
+            "/v2 from the module path (go.mod: `module example.com/m`) and change "
+            "the imports inside the module to match",
+        ),
+    ],
+)
+def test_version_errors_come_from_core(
+    qtbot: QtBot,
+    loop: object,
+    tmp_path: Path,
+    version: str,
+    module_path: str,
+    has_go_mod: bool,
+    problem: str,
+) -> None:
+    folder = write_module(tmp_path / "m", module_path)
+    if not has_go_mod:
+        (folder / "go.mod").unlink()
+    model = loaded_model(qtbot, folder)
+    model.set_module_path(module_path)
+
+    model.set_version(version)
+
+    assert model.valid == (not problem)
+    assert model.problem == (problem or f"ready to publish {module_path}@{version}")
+
+
+def test_warnings_allow_publishing_and_errors_do_not(
+    qtbot: QtBot, loop: object, tmp_path: Path
+) -> None:
+    model = loaded_model(qtbot, write_module(tmp_path / "m", "example.com/m"))
+    model.set_published("example.com/m", ["v1.3.0", "v1.3.1"])
+
+    with qtbot.waitSignal(model.warnings_changed) as changed:
+        model.set_version("v1.3.0")
+    assert [(w.code, w.severity) for w in changed.args[0]] == [
+        ("already-published", "warning"),
+        ("older-than-latest", "warning"),
+    ]
+    assert model.valid
+
+    model.set_version("v3.0.0")
+    assert [w.severity for w in model.warnings] == ["error"]
+    assert not model.valid
+    assert model.problem.startswith("example.com/m@v3.0.0: invalid version")
+
+
+def test_suggestions_follow_the_published_versions(
+    qtbot: QtBot, loop: object, tmp_path: Path
+) -> None:
+    model = loaded_model(qtbot, write_module(tmp_path / "m", "example.com/m"))
+    assert model.suggestions is None  # nothing known yet: nothing suggested
+
+    model.set_published("example.com/other", ["v1.0.0"])  # stale: ignored
+    assert model.suggestions is None
+    with qtbot.waitSignal(model.suggestions_changed) as changed:
+        model.set_published("example.com/m", ["v1.3.0", "v1.3.1"])
+
+    suggestions = changed.args[0]
+    assert [(s.kind, s.version, s.path_changes) for s in suggestions] == [
+        ("prerelease", "v1.4.0-rc.1", False),
+        ("patch", "v1.3.2", False),
+        ("minor", "v1.4.0", False),
+        ("major", "v2.0.0", True),
+    ]
+    assert suggestions.major.module_path == "example.com/m/v2"
+
+    model.set_published("example.com/m", None)
+    assert model.suggestions is None
+
+
+def conflict(source: ModuleSource):  # type: ignore[no-untyped-def]
+    return result_for(source, PublishStatus.CONFLICT, published_h1=OTHER_H1)
+
+
+@pytest.mark.parametrize(
+    ("retract", "suggestion"),
+    [("", "v1.3.2"), ("retract v1.3.2 // broken\n", "v1.3.3")],
+)
+def test_a_conflict_suggests_the_next_free_patch_from_core(
+    qtbot: QtBot, loop: object, tmp_path: Path, retract: str, suggestion: str
+) -> None:
+    folder = write_module(tmp_path / "m", "example.com/m")
+    with (folder / "go.mod").open("a") as go_mod:
+        go_mod.write(retract)
+    module = loaded_model(qtbot, folder)
+    publisher = FakePublisher([conflict], size=8, chunks=1)
+    model = PublishModel(MessageBridge(), publisher.factory)
+    client = FakeClient({"example.com/m": ["v1.3.0", "v1.3.1"]})
+
+    with qtbot.waitSignal(model.finished) as finished:
+        model.publish(client, folder, "example.com/m", "v1.3.0", module.go_mod)
+
+    assert finished.args[0].suggestion == suggestion
+
+
+@pytest.mark.expect_log(r"your session has expired")
+def test_an_expired_session_is_reported(
+    qtbot: QtBot, loop: object, tmp_path: Path
+) -> None:
+    def expired(source: ModuleSource):  # type: ignore[no-untyped-def]
+        raise AuthError("your session has expired; sign in again")
+
+    folder = write_module(tmp_path / "m", "example.com/m")
+    model = PublishModel(MessageBridge(), FakePublisher([expired]).factory)
+    seen: list[str] = []
+    model.session_expired.connect(seen.append)
+
+    with qtbot.waitSignal(model.failed):
+        model.publish(FakeClient(), folder, "example.com/m", "v1.0.0")
+
+    assert seen == ["your session has expired; sign in again"]
 
 
 @pytest.mark.expect_log(r"is not a folder")
