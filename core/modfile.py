@@ -1814,6 +1814,17 @@ def read_module_info(path: str | os.PathLike[str]) -> tuple[str, str | None]:
     caller decides what None means.
 
     Raises:
+        ModFileError: as :func:`read_go_mod`.
+    """
+    mod = read_go_mod(path)
+    assert mod.module is not None
+    return mod.module.path, mod.go.version if mod.go is not None else None
+
+
+def read_go_mod(path: str | os.PathLike[str]) -> ModFile:
+    """Read and parse a module's go.mod, which must declare the module.
+
+    Raises:
         ModFileError: the file cannot be read, is too large, does not parse
             (``file:line:col: ...`` per problem) or has no module line.
     """
@@ -1834,4 +1845,4 @@ def read_module_info(path: str | os.PathLike[str]) -> tuple[str, str | None]:
             f"{name}: missing module declaration; add a line such as "
             "'module example.com/mymodule'"
         )
-    return mod.module.path, mod.go.version if mod.go is not None else None
+    return mod

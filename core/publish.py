@@ -22,8 +22,9 @@ from gomodpub.core import module, semver
 from gomodpub.core.client import RegistryClient, UploadCancelledError
 from gomodpub.core.dirhash import hash_zip
 from gomodpub.core.errors import ConflictError, GomodpubError, InvalidModuleError
-from gomodpub.core.modfile import read_module_info
+from gomodpub.core.modfile import ModFile, read_go_mod
 from gomodpub.core.modzip import PackResult, pack_dir
+from gomodpub.core.versions import VersionWarning, assess
 from gomodpub.core.zipdiff import diff_zips
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class ModuleSource:
     module_path: str
     version: str
     go_version: str
+    go_mod: ModFile | None = None
 
 
 def resolve_source(
@@ -120,10 +122,11 @@ def resolve_source(
     if not directory.is_dir():
         raise GomodpubError(f"{directory} is not a folder")
     go_mod = directory / "go.mod"
-    go_version = ""
+    parsed: ModFile | None = None
     if go_mod.is_file():
-        declared, go_line = read_module_info(go_mod)
-        go_version = go_line or ""
+        parsed = read_go_mod(go_mod)
+        assert parsed.module is not None
+        declared = parsed.module.path
         if module_path and module_path != declared:
             raise GomodpubError(
                 f"go.mod declares module {declared}, not {module_path}; "
@@ -155,7 +158,14 @@ def resolve_source(
     except InvalidModuleError as error:
         hint = _major_hint(module_path, version, has_go_mod=go_mod.is_file())
         raise InvalidModuleError(f"{error}{hint}") from None
-    return ModuleSource(directory, module_path, version, go_version)
+    go_version = parsed.go.version if parsed and parsed.go else ""
+    return ModuleSource(directory, module_path, version, go_version, parsed)
+
+
+def _warnings_json(warnings: list[VersionWarning]) -> list[dict[str, str]]:
+    return [
+        {"code": w.code, "severity": w.severity, "message": w.message} for w in warnings
+    ]
 
 
 def _major_hint(module_path: str, version: str, *, has_go_mod: bool) -> str:
@@ -206,13 +216,36 @@ class Publisher:
 
     def publish(self, source: ModuleSource) -> PublishResult:
         """Pack, upload, wait for the registry and confirm through GOPROXY."""
+        # Refusals the go command would make are found before any work.
+        self.listener.on_step(
+            "check", f"checking {source.version} against the registry"
+        )
+        published = self.client.versions(source.module_path)
+        warnings = assess(source.module_path, source.version, published, source.go_mod)
+        refusals = [w for w in warnings if w.severity == "error"]
+        if refusals:
+            return PublishResult(
+                source.module_path,
+                source.version,
+                "",
+                PublishStatus.REJECTED,
+                self.client.config.goproxy,
+                "\n".join(str(w) for w in refusals),
+                {"warnings": _warnings_json(warnings)},
+            )
+
         with tempfile.TemporaryDirectory(prefix="gomodpub-") as scratch:
             zip_path = Path(scratch) / "module.zip"
             self.listener.on_step("pack", f"packing {source.directory}")
             packed = pack(source, zip_path)
-            return self.publish_zip(
+            result = self.publish_zip(
                 source.module_path, source.version, zip_path, packed
             )
+        # Already published is the result itself; other notes go along with it.
+        notes = [w for w in warnings if w.code != "already-published"]
+        if notes:
+            result.details["warnings"] = _warnings_json(notes)
+        return result
 
     def publish_zip(
         self, module_path: str, version: str, zip_path: Path, packed: PackResult

@@ -532,6 +532,9 @@ def publish(
     else:
         click.echo(result.message)
         _print_differences(result.details.get("differences"))
+        for warning in result.details.get("warnings", []):
+            if warning["severity"] != "error":
+                click.echo(f"  {warning['severity']}: {warning['message']}", err=True)
         if result.ok:
             click.echo(f"  {result.h1}")
             click.echo(f"  GOPROXY={result.goproxy}")

@@ -128,3 +128,35 @@ def test_a_broken_go_mod_is_reported_with_its_line(tmp_path: Path) -> None:
 def test_a_missing_folder_is_reported(tmp_path: Path) -> None:
     with pytest.raises(GomodpubError, match="is not a folder"):
         resolve_source(tmp_path / "nope", "v1.0.0")
+
+
+class _Config:
+    goproxy = "https://registry.test/proxy"
+
+
+class VersionsOnlyClient:
+    """A client that knows published versions and must not be asked for more."""
+
+    config = _Config()
+
+    def __init__(self, published: list[str]) -> None:
+        self.published = published
+
+    def versions(self, module: str) -> list[str]:
+        return self.published
+
+    def start_upload(self, *args: object) -> None:
+        raise AssertionError("a refused version must not be uploaded")
+
+
+def test_a_pseudo_version_is_refused_before_packing(tmp_path: Path) -> None:
+    from gomodpub.core.publish import Publisher, PublishStatus
+
+    version = "v0.0.0-20240101000000-abcdefabcdef"
+    source = resolve_source(folder(tmp_path, "module example.com/m\n"), version)
+
+    result = Publisher(VersionsOnlyClient([])).publish(source)  # type: ignore[arg-type]
+
+    assert result.status is PublishStatus.REJECTED
+    assert result.message.startswith(f"{version} is a pseudo-version")
+    assert result.details["warnings"][0]["code"] == "pseudo-version"
