@@ -237,7 +237,7 @@ class LocalRegistry:
         logger.info("starting MiniStack on %s:%s", HOST, port)
         with open(self.log_file, "ab") as log:
             process = subprocess.Popen(
-                [self.python, "-m", "ministack"],
+                [self.python, "-m", "gomodpub.registry.ministack_runner"],
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,

@@ -95,33 +95,60 @@ def test_a_clean_stop_keeps_accounts_and_published_versions(
     assert h1.startswith("h1:")
 
 
-def test_a_crash_loses_no_published_version(
-    registry: LocalRegistry, tmp_path: Path
+def test_a_crash_loses_neither_accounts_nor_published_versions(
+    registry: LocalRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("GOMODPUB_SAVE_SECONDS", "0.5")
+    endpoints = registry.up()
+    h1 = publish_module(endpoints.config_url, make_module(tmp_path), "survivor", True)
+    time.sleep(2)  # a few save intervals
+
+    kill(endpoints.pid)
+    recovered = registry.up()
+
+    assert served_list(recovered.goproxy) == "v1.0.0\n"
+    assert fetched_h1(recovered.config_url, tmp_path) == h1
+    http = httpx.Client(timeout=60)
+    auth = Authenticator(
+        fetch_config(http, recovered.config_url), TokenStore(), http=http
+    )
+    assert auth.sign_in("survivor", PASSWORD).username == "survivor"
+
+
+def test_a_crash_before_any_save_still_keeps_published_versions(
+    registry: LocalRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No save happens in time: only the S3 objects, written through, survive.
+    monkeypatch.setenv("GOMODPUB_SAVE_SECONDS", "3600")
     endpoints = registry.up()
     folder = make_module(tmp_path)
     h1 = publish_module(endpoints.config_url, folder, "crasher", True)
 
-    os.kill(endpoints.pid, signal.SIGKILL)
-    os.waitpid(endpoints.pid, 0)
-    assert registry.status() is None
+    kill(endpoints.pid)
     recovered = registry.up()
 
     assert served_list(recovered.goproxy) == "v1.0.0\n"
+    assert fetched_h1(recovered.config_url, tmp_path) == h1
+    expected = tmp_path / "expected.zip"
+    module_version = ModuleVersion("example.com/durable", "v1.0.0")
+    assert pack_dir(folder, module_version, expected).h1 == h1
+
+
+def kill(pid: int) -> None:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def fetched_h1(config_url: str, tmp_path: Path) -> str:
+    from gomodpub.core.dirhash import hash_zip
+
     out = tmp_path / "fetched.zip"
     http = httpx.Client(timeout=60)
-    config = fetch_config(http, recovered.config_url)
+    config = fetch_config(http, config_url)
     RegistryClient(config, http, lambda: "").download_zip(
         "example.com/durable", "v1.0.0", out
     )
-    from gomodpub.core.dirhash import hash_zip
-
-    assert hash_zip(out) == h1
-    expected = tmp_path / "expected.zip"
-    assert (
-        pack_dir(folder, ModuleVersion("example.com/durable", "v1.0.0"), expected).h1
-        == h1
-    )
+    return hash_zip(out)
 
 
 def test_registry_deploy_creates_a_named_stack_and_prints_its_endpoints(
