@@ -13,7 +13,7 @@ import base64
 import hashlib
 import logging
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from os import PathLike
 from typing import IO
@@ -55,6 +55,37 @@ def summary_hash(digests: Iterable[tuple[str, str]]) -> str:
     for name, hexdigest in sorted(digests, key=lambda pair: _name_key(pair[0])):
         if "\n" in name:
             raise ZipError(f"cannot hash file name with a newline: {name!r}")
+        summary.update(f"{hexdigest}  {name}\n".encode("utf-8", "surrogateescape"))
+    return "h1:" + base64.b64encode(summary.digest()).decode("ascii")
+
+
+def summary_hash_packed(
+    prefix: str, names: Sequence[str], digests: bytes | bytearray
+) -> str:
+    """Return the ``h1:`` hash of files named ``prefix + names[i]``.
+
+    The same as :func:`summary_hash`, for callers with many files: the i-th
+    file's SHA-256 digest is ``digests[32 * i : 32 * i + 32]``, so no pair,
+    hex string or prefixed name has to be kept per file.
+
+    Raises:
+        ZipError: a name contains a newline, which the summary cannot hold.
+    """
+    if len(digests) != 32 * len(names):
+        raise ValueError("digests must hold 32 bytes for each name")
+    # Code point order is byte order for ASCII, which spares a key per name.
+    plain = all(name.isascii() for name in names)
+    order = sorted(
+        range(len(names)),
+        key=names.__getitem__ if plain else lambda i: _name_key(names[i]),
+    )
+    view = memoryview(digests)
+    summary = hashlib.sha256()
+    for i in order:
+        name = prefix + names[i]
+        if "\n" in name:
+            raise ZipError(f"cannot hash file name with a newline: {name!r}")
+        hexdigest = view[32 * i : 32 * i + 32].hex()
         summary.update(f"{hexdigest}  {name}\n".encode("utf-8", "surrogateescape"))
     return "h1:" + base64.b64encode(summary.digest()).decode("ascii")
 

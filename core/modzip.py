@@ -60,6 +60,7 @@ in chunks, so memory use does not grow with the size of a module.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import functools
 import hashlib
@@ -83,7 +84,12 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
 from gomodpub.core import modfile, module
-from gomodpub.core.dirhash import CHUNK_SIZE, summary_hash, zip_entry_name
+from gomodpub.core.dirhash import (
+    CHUNK_SIZE,
+    summary_hash,
+    summary_hash_packed,
+    zip_entry_name,
+)
 from gomodpub.core.errors import InvalidModuleError, ModFileError, ZipError
 from gomodpub.core.module import ModuleVersion
 
@@ -152,7 +158,7 @@ class ProgressCallback(Protocol):
     def __call__(self, bytes_transferred: int, **kwargs: Any) -> None: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileInfo:
     """What :meth:`ModuleFile.lstat` tells: the file's type bits and size."""
 
@@ -197,17 +203,28 @@ class ModuleFile(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DirFile:
-    """A file found in a folder on disk."""
+    """A file found in a folder on disk, with what lstat told when it was listed.
 
+    The path on disk is built again when it is needed rather than kept: a
+    module may have tens of thousands of files, and each byte kept per file
+    adds up.
+    """
+
+    root: str
     path: str
-    source: str
-    info: FileInfo
+    mode: int
+    size: int
+
+    @property
+    def source(self) -> str:
+        """The file's path on disk."""
+        return os.path.join(self.root, *self.path.split("/"))
 
     def lstat(self) -> FileInfo:
         """Return the information read when the folder was listed."""
-        return self.info
+        return FileInfo(self.mode, self.size)
 
     def open(self) -> IO[bytes]:
         """Open the file on disk."""
@@ -230,7 +247,7 @@ class DataFile:
         return io.BytesIO(self.data)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileProblem:
     """A file left out of the zip or refused, and why."""
 
@@ -241,7 +258,7 @@ class FileProblem:
         return f"{self.path}: {self.reason}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ValidFile:
     """A file that goes into the zip.
 
@@ -533,6 +550,8 @@ def _list_dir(root: str) -> tuple[list[ModuleFile], list[FileProblem]]:
 
     files: list[ModuleFile] = []
     omitted: list[FileProblem] = []
+    # Files share one int object per distinct mode rather than one each.
+    modes: dict[int, int] = {}
     try:
         root_info = os.stat(root)
     except OSError as exc:
@@ -552,9 +571,10 @@ def _list_dir(root: str) -> tuple[list[ModuleFile], list[FileProblem]]:
         disk_path = os.path.join(disk_dir, name)
         rel = f"{rel_dir}/{name}" if rel_dir else name
         try:
-            info = FileInfo.from_stat(os.lstat(disk_path))
+            st = os.lstat(disk_path)
         except OSError as exc:
             raise ZipError(f"cannot read {disk_path}: {exc}") from exc
+        info = FileInfo.from_stat(st)
 
         # A vendored folder is noted and still walked: Go lists each file too.
         if is_vendored_package(rel, go_version):
@@ -568,7 +588,8 @@ def _list_dir(root: str) -> tuple[list[ModuleFile], list[FileProblem]]:
         elif not info.is_dir and not info.is_regular:
             omitted.append(FileProblem(rel, NOT_REGULAR))
         elif not info.is_dir:
-            files.append(DirFile(path=rel, source=disk_path, info=info))
+            mode = modes.setdefault(st.st_mode, st.st_mode)
+            files.append(DirFile(root, rel, mode, st.st_size))
         if info.is_dir:
             stack.append((disk_path, rel, iter(_sorted_names(disk_path))))
     return files, omitted
@@ -661,6 +682,7 @@ def pack_dir(
         _check_module_version(module_version)
         files, listing_omitted = _list_dir(root)
         report, valid_files = _check_files(files)
+        del files  # valid_files holds all that is still needed
         report.raise_for_problems()
     except ZipError as exc:
         raise ZipError(f"create zip from directory {root}: {exc}") from exc
@@ -702,8 +724,10 @@ def _write_zip(
     memory stays bounded whatever the size of the module.
     """
     workers = workers or min(4, os.cpu_count() or 1)
-    writer = _ZipWriter(out)
-    digests: list[tuple[str, str]] = []
+    writer = _ZipWriter(out, prefix)
+    # The files' SHA-256 digests, 32 bytes each in zip order: a module may
+    # have many files, so nothing bigger is kept per file.
+    digests = bytearray()
     progress = _ProgressCounter()
     batches = _batches(files)
     with ThreadPoolExecutor(workers, thread_name_prefix="modzip") as pool:
@@ -718,9 +742,8 @@ def _write_zip(
                 if not pending:
                     break
                 for packed in _wait(pending.popleft(), progress, on_progress):
-                    name = prefix + packed.path
-                    writer.add(name, packed)
-                    digests.append((name, packed.sha256))
+                    writer.add(packed)
+                    digests += packed.sha256
         finally:
             for job in pending:
                 job.cancel()
@@ -731,8 +754,7 @@ def _write_zip(
     writer.close()
     if on_progress is not None and (rest := progress.take()):
         on_progress(bytes_transferred=rest)
-    h1: str = summary_hash(digests)
-    return h1
+    return summary_hash_packed(prefix, writer.paths, digests)
 
 
 def _batches(files: Iterable[ModuleFile]) -> Iterator[list[ModuleFile]]:
@@ -788,7 +810,7 @@ class _ProgressCounter:
         return n
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _PackedFile:
     """A file's deflated data (in memory, or spilled), with what headers need."""
 
@@ -797,7 +819,7 @@ class _PackedFile:
     crc: int
     size: int
     compressed_size: int
-    sha256: str
+    sha256: bytes
 
     def chunks(self) -> Iterator[bytes]:
         """Yield the deflated data."""
@@ -855,7 +877,7 @@ def _pack_small(
         zlib.crc32(data),
         len(data),
         len(deflated),
-        hashlib.sha256(data).hexdigest(),
+        hashlib.sha256(data).digest(),
     )
 
 
@@ -890,7 +912,7 @@ def _pack_large(
     except BaseException:
         spool.close()
         raise
-    return _PackedFile(path, spool, crc, size, compressed_size, digest.hexdigest())
+    return _PackedFile(path, spool, crc, size, compressed_size, digest.digest())
 
 
 def _deflate_level(head: bytes, level: int) -> int:
@@ -919,6 +941,9 @@ _VERSION_20 = 20
 _VERSION_45 = 45
 _UINT16_MAX = 0xFFFF
 _UINT32_MAX = 0xFFFFFFFF
+_LOCAL_HEADER_OUT = struct.Struct("<IHHHHHIIIHH")
+_DESCRIPTOR = struct.Struct("<IIII")
+_CENTRAL_HEADER = struct.Struct("<IHHHHHHIIIHHHHHII")
 
 
 class _ZipWriter:
@@ -929,27 +954,30 @@ class _ZipWriter:
     attributes are set, as for Go's zip.Writer.Create.
     """
 
-    def __init__(self, out: IO[bytes]) -> None:
+    def __init__(self, out: IO[bytes], prefix: str) -> None:
         self._out = out
+        self._prefix = prefix
         self._offset = 0
-        self._central: list[bytes] = []
+        # What the central directory needs, per entry: its path after the
+        # prefix, and its CRC, sizes and offset, four to an entry in a flat
+        # array of 32-bit numbers rather than a record object each.
+        self.paths: list[str] = []
+        self._numbers = array.array("I")
 
     def _write(self, data: bytes) -> None:
         self._out.write(data)
         self._offset += len(data)
 
-    def add(self, name: str, packed: _PackedFile) -> None:
+    def add(self, packed: _PackedFile) -> None:
         """Write one entry, its deflated data taken from packed."""
+        raw, flags = self._name(packed.path)
         if max(packed.size, packed.compressed_size, self._offset) >= _UINT32_MAX:
             # Cannot happen within the 500 MiB limit; refuse rather than
             # write a zip64 entry nobody tested.
-            raise ZipError(f"zip entry {name} is too large")
-        raw = name.encode("utf-8", "surrogateescape")
-        flags = _FLAG_DESCRIPTOR | (_FLAG_UTF8 if _needs_utf8_flag(name) else 0)
+            raise ZipError(f"zip entry {self._prefix}{packed.path} is too large")
         offset = self._offset
         self._write(
-            struct.pack(
-                "<IHHHHHIIIHH",
+            _LOCAL_HEADER_OUT.pack(
                 _LOCAL_SIG,
                 _VERSION_20,
                 flags,
@@ -967,45 +995,52 @@ class _ZipWriter:
         for chunk in packed.chunks():
             self._write(chunk)
         self._write(
-            struct.pack(
-                "<IIII",
-                _DESCRIPTOR_SIG,
-                packed.crc,
-                packed.compressed_size,
-                packed.size,
+            _DESCRIPTOR.pack(
+                _DESCRIPTOR_SIG, packed.crc, packed.compressed_size, packed.size
             )
         )
-        self._central.append(
-            struct.pack(
-                "<IHHHHHHIIIHHHHHII",
-                _CENTRAL_SIG,
-                _VERSION_20,
-                _VERSION_20,
-                flags,
-                zipfile.ZIP_DEFLATED,
-                0,
-                0,
-                packed.crc,
-                packed.compressed_size,
-                packed.size,
-                len(raw),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
+        self.paths.append(packed.path)
+        self._numbers.extend((packed.crc, packed.compressed_size, packed.size, offset))
+
+    def _name(self, path: str) -> tuple[bytes, int]:
+        """Return an entry's name as bytes, and its general purpose flags."""
+        name = self._prefix + path
+        flags = _FLAG_DESCRIPTOR | (_FLAG_UTF8 if _needs_utf8_flag(name) else 0)
+        return name.encode("utf-8", "surrogateescape"), flags
+
+    def _write_central_directory(self) -> None:
+        for i, path in enumerate(self.paths):
+            raw, flags = self._name(path)
+            crc, compressed_size, size, offset = self._numbers[4 * i : 4 * i + 4]
+            self._write(
+                _CENTRAL_HEADER.pack(
+                    _CENTRAL_SIG,
+                    _VERSION_20,
+                    _VERSION_20,
+                    flags,
+                    zipfile.ZIP_DEFLATED,
+                    0,
+                    0,
+                    crc,
+                    compressed_size,
+                    size,
+                    len(raw),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    offset,
+                )
+                + raw
             )
-            + raw
-        )
 
     def close(self) -> None:
         """Write the central directory and the end records."""
         start = self._offset
-        for record in self._central:
-            self._write(record)
+        self._write_central_directory()
         size = self._offset - start
-        count = len(self._central)
+        count = len(self.paths)
         if count >= _UINT16_MAX or start >= _UINT32_MAX or size >= _UINT32_MAX:
             # Like Go, switch to zip64 end records only when the numbers do
             # not fit the classic ones (a module of 65535 files or more).
@@ -1404,7 +1439,9 @@ def _str_to_fold(s: str) -> str:
     if s.isascii():
         # An ASCII letter's orbit is just its two cases (the Kelvin sign and
         # the long s fold onto k and s, not the other way), so this is exact.
-        return s.lower()
+        # s itself when already folded, so that callers keeping both keep one.
+        lower = s.lower()
+        return s if lower == s else lower
     return "".join(_fold_char(c) for c in s)
 
 
@@ -1416,7 +1453,9 @@ class _CollisionChecker:
     """Finds paths equal under case folding, and paths both file and directory."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, tuple[str, bool]] = {}
+        # Each path seen, by its folded form; the folded forms of directories.
+        self._seen: dict[str, str] = {}
+        self._dirs: set[str] = set()
         # Directories whose every ancestor was checked without a collision.
         # A record in _seen never changes, so checking them again would find
         # nothing new; a directory below a collision is never added, so each
@@ -1428,11 +1467,13 @@ class _CollisionChecker:
         walked: list[str] = []
         while True:
             fold = _str_to_fold(p)
-            other = self._seen.get(fold)
-            if other is None:
-                self._seen[fold] = (p, is_dir)
+            other_path = self._seen.get(fold)
+            if other_path is None:
+                self._seen[fold] = p
+                if is_dir:
+                    self._dirs.add(fold)
             else:
-                other_path, other_is_dir = other
+                other_is_dir = fold in self._dirs
                 if p != other_path:
                     return (
                         "case-insensitive file name collision: "

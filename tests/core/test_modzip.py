@@ -26,7 +26,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gomodpub.core import modzip
-from gomodpub.core.dirhash import hash_files, hash_zip
+from gomodpub.core.dirhash import (
+    hash_files,
+    hash_zip,
+    summary_hash,
+    summary_hash_packed,
+)
 from gomodpub.core.errors import ZipError
 from gomodpub.core.module import ModuleVersion
 from tests.helpers import txtar
@@ -306,6 +311,23 @@ def test_pack_dir_stores_incompressible_data_in_deflate_entries(
     assert result.h1 == modzip.check_zip(M, tmp_path / "m.zip").h1
 
 
+@pytest.mark.parametrize(
+    "names",
+    [
+        [],
+        ["b.go", "a/b.go", "a.go", "a-b.go", "A.go"],
+        ["é.go", "a/\U0001f600", "a/\udcff", "a/z", "z.go"],
+    ],
+)
+def test_summary_hash_packed_is_summary_hash(names: list[str]) -> None:
+    digests = [bytes([i]) * 32 for i in range(len(names))]
+
+    packed = summary_hash_packed(PREFIX, names, b"".join(digests))
+
+    pairs = [(PREFIX + n, d.hex()) for n, d in zip(names, digests, strict=True)]
+    assert packed == summary_hash(pairs)
+
+
 def test_pack_dir_removes_its_zip_when_a_file_grows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -320,7 +342,7 @@ def test_pack_dir_removes_its_zip_when_a_file_grows(
         # As if the file grew after the folder was listed.
         files, omitted = list_dir(root)
         stale = [
-            modzip.DirFile(f.path, f.source, modzip.FileInfo(f.info.mode, 1))
+            modzip.DirFile(f.root, f.path, f.mode, 1)
             for f in files
             if isinstance(f, modzip.DirFile)
         ]
