@@ -14,7 +14,11 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.gotool import go_binary, run_go
+from tests.helpers.gotool import (
+    assert_go_fetches_and_builds_uuid,
+    go_binary,
+    run_go,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -23,18 +27,6 @@ UUID_SOURCE = Path("/usr/share/gocode/src/github.com/google/uuid")
 # checksum database for the upstream release.
 UUID_V130_H1 = "h1:2Ajak/s9ond9xWZtWglNUouVyMHz28G7Z8R0e18RxNs="
 PASSWORD = "correct horse battery"
-HELLO_UUID = """package main
-
-import (
-	"fmt"
-
-	"github.com/google/uuid"
-)
-
-func main() {
-	fmt.Println(uuid.NewSHA1(uuid.NameSpaceDNS, []byte("go.dev")))
-}
-"""
 
 
 def gomodpub(
@@ -112,27 +104,7 @@ def test_uuid_published_then_fetched_and_built_by_go(
     assert result["h1"] == UUID_V130_H1
     assert result["goproxy"] == goproxy(user_home)
 
-    scratch = tmp_path / "scratch"
-    program = make_module(
-        tmp_path / "hello",
-        "example.com/hello",
-        {
-            "go.mod": "module example.com/hello\n\ngo 1.19\n",
-            "main.go": HELLO_UUID,
-        },
-    )
-    download = run_go(
-        ["mod", "download", "-json", "github.com/google/uuid@v1.3.0"],
-        program,
-        scratch,
-        GOPROXY=result["goproxy"],
-    )
-    assert download.returncode == 0, download.stdout + download.stderr
-    assert json.loads(download.stdout)["Sum"] == result["h1"]
-
-    run = run_go(["run", "."], program, scratch, GOPROXY=result["goproxy"])
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "91da4ff0-bcdb-5fa4-b85d-7c2de6ebc8fe"
+    assert_go_fetches_and_builds_uuid(result["goproxy"], result["h1"], tmp_path)
 
 
 def test_same_content_again_is_already_published_and_other_content_conflicts(

@@ -19,6 +19,7 @@ from gomodpub.gui.app import build_window
 from gomodpub.gui.mainwindow import MainWindow
 from gomodpub.registry.local import LocalRegistry
 from tests.gui.test_mainwindow import drop
+from tests.helpers.gotool import assert_go_fetches_and_builds_uuid, go_binary
 
 pytestmark = pytest.mark.slow
 
@@ -104,6 +105,8 @@ def test_sign_up_drop_publish_and_fetch_back(
         listed = http.get(f"{result.goproxy}/github.com/google/uuid/@v/list")
     assert hash_zip(served) == shown_h1
     assert "v1.3.0" in listed.text.split()
+    if go_binary() is not None:
+        assert_go_fetches_and_builds_uuid(result.goproxy, shown_h1, tmp_path / "go")
 
     # The versions panel lists it.
     qtbot.waitUntil(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -40,3 +41,40 @@ def run_go(
     return subprocess.run(
         [go, *args], cwd=cwd, env=environment, capture_output=True, text=True
     )
+
+
+UUID_PROGRAM = """package main
+
+import (
+\t"fmt"
+
+\t"github.com/google/uuid"
+)
+
+func main() {
+\tfmt.Println(uuid.NewSHA1(uuid.NameSpaceDNS, []byte("go.dev")))
+}
+"""
+# What UUID_PROGRAM prints: the SHA-1 name-based UUID of "go.dev".
+UUID_PROGRAM_OUTPUT = "91da4ff0-bcdb-5fa4-b85d-7c2de6ebc8fe"
+
+
+def assert_go_fetches_and_builds_uuid(goproxy: str, h1: str, scratch: Path) -> None:
+    """The go command downloads uuid v1.3.0 with ``h1`` and a program using it runs."""
+    program = scratch / "hello"
+    program.mkdir(parents=True)
+    (program / "go.mod").write_text("module example.com/hello\n\ngo 1.19\n")
+    (program / "main.go").write_text(UUID_PROGRAM)
+
+    download = run_go(
+        ["mod", "download", "-json", "github.com/google/uuid@v1.3.0"],
+        program,
+        scratch,
+        GOPROXY=goproxy,
+    )
+    assert download.returncode == 0, download.stdout + download.stderr
+    assert json.loads(download.stdout)["Sum"] == h1
+
+    run = run_go(["run", "."], program, scratch, GOPROXY=goproxy)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == UUID_PROGRAM_OUTPUT
