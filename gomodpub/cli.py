@@ -224,6 +224,7 @@ def registry_down() -> None:
     show_default=True,
     help="Days before module zips move to Glacier Instant Retrieval.",
 )
+@click.option("--notify", metavar="EMAIL", default="", help="Mail each publication.")
 @click.option("--endpoint-url", hidden=True, help="Deploy to an AWS emulator.")
 @click.option("--use", "use_it", is_flag=True, help="Publish to it from now on.")
 @_json_option("the endpoints")
@@ -233,6 +234,7 @@ def registry_deploy(
     profile: str | None,
     public_reads: bool,
     archive_after_days: int,
+    notify: str,
     endpoint_url: str | None,
     use_it: bool,
     as_json: bool,
@@ -269,6 +271,7 @@ def registry_deploy(
         parameters={
             "PublicReads": "true" if public_reads else "false",
             "ArchiveAfterDays": str(archive_after_days),
+            "NotificationEmail": notify,
         },
     )
     if use_it:

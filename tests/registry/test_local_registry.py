@@ -160,8 +160,10 @@ def test_registry_deploy_creates_a_named_stack_and_prints_its_endpoints(
 
     from gomodpub.registry.local import LocalRegistry
 
-    endpoints = LocalRegistry(registry_home / "data" / "local-registry").status()
+    local = LocalRegistry(registry_home / "data" / "local-registry")
+    endpoints = local.status()
     assert endpoints is not None
+    local_session = local.boto_session(endpoints.port)
 
     result = subprocess.run(
         [
@@ -172,6 +174,8 @@ def test_registry_deploy_creates_a_named_stack_and_prints_its_endpoints(
             "deploy",
             "--stack-name",
             "teamreg",
+            "--notify",
+            "team@example.com",
             "--endpoint-url",
             endpoints.endpoint,
             "--json",
@@ -189,6 +193,17 @@ def test_registry_deploy_creates_a_named_stack_and_prints_its_endpoints(
     assert ".execute-api.us-east-1.amazonaws.com/v1" in deployed["api_url"]
     assert deployed["goproxy"] == deployed["api_url"] + "/proxy"
     assert deployed["user_pool_id"] != endpoints.user_pool_id
+    sns = local_session.client("sns")
+    topics = [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+    subscriptions = [
+        s
+        for topic in topics
+        if "teamreg" in topic
+        for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    ]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [
+        ("email", "team@example.com")
+    ]
 
 
 def test_private_reads_need_a_personal_access_token(registry_home: Path) -> None:
