@@ -107,11 +107,14 @@ MAX_LICENSE = 16 << 20
 COMPRESS_LEVEL = 3
 """zlib level for packing: about the size Go's level 5 gives, much faster."""
 
-# Files up to _SMALL_FILE are read and deflated in one go; a bigger file's
-# deflated data is held in memory up to _SPOOL_MEMORY while it waits for its
-# turn, then spills to a temporary file. Workers take files in batches of
-# about _BATCH_BYTES or _BATCH_FILES, whichever comes first.
-_SMALL_FILE = 1 << 20
+# Files up to _READ_SIZE are read and deflated in one go, bigger ones in
+# pieces of _READ_SIZE. A file's deflated pieces are held in memory up to
+# _SPOOL_MEMORY while they wait for their turn, then spill to a temporary
+# file. Every buffer stays under glibc's 128 KiB mmap threshold: buffers of
+# any size up to 1 MiB, taken and given back for each file, fragmented the
+# heap so that memory grew with the number of files. Workers take files in
+# batches of about _BATCH_BYTES or _BATCH_FILES, whichever comes first.
+_READ_SIZE = 64 << 10
 _SPOOL_MEMORY = 4 << 20
 _BATCH_BYTES = 4 << 20
 _BATCH_FILES = 256
@@ -815,7 +818,7 @@ class _PackedFile:
     """A file's deflated data (in memory, or spilled), with what headers need."""
 
     path: str
-    data: bytes | IO[bytes]
+    data: list[bytes] | IO[bytes]
     crc: int
     size: int
     compressed_size: int
@@ -823,17 +826,57 @@ class _PackedFile:
 
     def chunks(self) -> Iterator[bytes]:
         """Yield the deflated data."""
-        if isinstance(self.data, bytes):
-            yield self.data
+        if isinstance(self.data, list):
+            yield from self.data
             return
         with self.data:
-            while chunk := self.data.read(CHUNK_SIZE):
+            while chunk := self.data.read(_READ_SIZE):
                 yield chunk
 
     def close(self) -> None:
         """Let go of a spilled file's temporary storage."""
-        if not isinstance(self.data, bytes):
+        if not isinstance(self.data, list):
             self.data.close()
+
+
+class _Spool:
+    """Deflated pieces, kept as they are up to _SPOOL_MEMORY, then in a temporary file.
+
+    Unlike SpooledTemporaryFile, which copies into one buffer that grows, this
+    takes no buffer bigger than the pieces themselves.
+    """
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._pieces: list[bytes] = []
+        self._file: IO[bytes] | None = None
+
+    def write(self, piece: bytes) -> None:
+        """Add a piece of deflated data."""
+        if not piece:
+            return
+        self.size += len(piece)
+        if self._file is None and self.size > _SPOOL_MEMORY:
+            # Closed by whoever takes data() from us, or by close().
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115
+            self._file.writelines(self._pieces)
+            self._pieces = []
+        if self._file is None:
+            self._pieces.append(piece)
+        else:
+            self._file.write(piece)
+
+    def data(self) -> list[bytes] | IO[bytes]:
+        """Return the pieces, or the temporary file rewound to its start."""
+        if self._file is None:
+            return self._pieces
+        self._file.seek(0)
+        return self._file
+
+    def close(self) -> None:
+        """Remove the temporary file, if there is one."""
+        if self._file is not None:
+            self._file.close()
 
 
 def _pack_batch(
@@ -856,7 +899,7 @@ def _pack_file(f: ModuleFile, level: int, progress: _ProgressCounter) -> _Packed
     declared = f.lstat().size
     try:
         with f.open() as source:
-            if declared <= _SMALL_FILE:
+            if declared <= _READ_SIZE:
                 return _pack_small(f.path, source, declared, level, progress)
             return _pack_large(f.path, source, declared, level, progress)
     except OSError as exc:
@@ -873,7 +916,7 @@ def _pack_small(
     progress.add(len(data))
     return _PackedFile(
         path,
-        deflated,
+        [deflated],
         zlib.crc32(data),
         len(data),
         len(deflated),
@@ -888,10 +931,10 @@ def _pack_large(
     crc = 0
     size = 0
     compressor = None
-    # The spool goes to the caller, who writes it out and closes it.
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(_SPOOL_MEMORY)  # noqa: SIM115
+    # The spool's data goes to the caller, who writes it out and closes it.
+    spool = _Spool()
     try:
-        while chunk := source.read(CHUNK_SIZE):
+        while chunk := source.read(_READ_SIZE):
             if compressor is None:
                 compressor = zlib.compressobj(
                     _deflate_level(chunk, level), zlib.DEFLATED, -zlib.MAX_WBITS
@@ -907,12 +950,10 @@ def _pack_large(
             # An empty file still needs its final (empty) deflate block.
             compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
         spool.write(compressor.flush())
-        compressed_size = spool.tell()
-        spool.seek(0)
     except BaseException:
         spool.close()
         raise
-    return _PackedFile(path, spool, crc, size, compressed_size, digest.digest())
+    return _PackedFile(path, spool.data(), crc, size, spool.size, digest.digest())
 
 
 def _deflate_level(head: bytes, level: int) -> int:
