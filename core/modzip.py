@@ -116,7 +116,7 @@ COMPRESS_LEVEL = 3
 # batches of about _BATCH_BYTES or _BATCH_FILES, whichever comes first.
 _READ_SIZE = 64 << 10
 _SPOOL_MEMORY = 4 << 20
-_BATCH_BYTES = 4 << 20
+_BATCH_BYTES = 1 << 20
 _BATCH_FILES = 256
 
 # Data that does not deflate is stored in deflate's "stored" blocks instead:
