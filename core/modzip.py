@@ -684,8 +684,10 @@ def pack_dir(
     try:
         _check_module_version(module_version)
         files, listing_omitted = _list_dir(root)
-        report, valid_files = _check_files(files)
-        del files  # valid_files holds all that is still needed
+        report, _ = _check_files(files)
+        # report.valid tells all that packing needs; the listing's DirFiles
+        # would be one more object kept per file to the end.
+        del files
         report.raise_for_problems()
     except ZipError as exc:
         raise ZipError(f"create zip from directory {root}: {exc}") from exc
@@ -693,7 +695,8 @@ def pack_dir(
     # A half-written zip must not be mistaken for a finished one later.
     try:
         with open(out_path, "wb") as out:
-            h1 = _write_zip(out, _prefix(module_version), valid_files, on_progress)
+            to_pack = _listed_files(root, report.valid)
+            h1 = _write_zip(out, _prefix(module_version), to_pack, on_progress)
             size = out.tell()
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -701,7 +704,7 @@ def pack_dir(
         if isinstance(exc, ZipError):
             raise ZipError(f"create zip from directory {root}: {exc}") from exc
         raise
-    logger.debug("packed %s: %d files, %d bytes, %s", root, len(valid_files), size, h1)
+    logger.debug("packed %s: %d files, %d bytes, %s", root, len(report.valid), size, h1)
     return PackResult(
         h1=h1,
         files=report.valid,
@@ -710,10 +713,17 @@ def pack_dir(
     )
 
 
+def _listed_files(root: str, valid: Iterable[ValidFile]) -> Iterator[ModuleFile]:
+    """Make again, one at a time, the DirFiles of files _list_dir listed."""
+    # The listing holds regular files only.
+    for f in valid:
+        yield DirFile(root, f.name, stat.S_IFREG, f.size)
+
+
 def _write_zip(
     out: IO[bytes],
     prefix: str,
-    files: Sequence[ModuleFile],
+    files: Iterable[ModuleFile],
     on_progress: ProgressCallback | None,
     *,
     level: int = COMPRESS_LEVEL,
