@@ -84,12 +84,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
 from gomodpub.core import modfile, module
-from gomodpub.core.dirhash import (
-    CHUNK_SIZE,
-    summary_hash,
-    summary_hash_packed,
-    zip_entry_name,
-)
+from gomodpub.core.dirhash import summary_hash_packed, zip_entry_name
 from gomodpub.core.errors import InvalidModuleError, ModFileError, ZipError
 from gomodpub.core.module import ModuleVersion
 
@@ -1308,7 +1303,9 @@ def _read_contents(
     if layout_problem is not None:
         raise ZipError(f"{where}: not a valid zip file ({layout_problem})")
 
-    digests: list[tuple[str, str]] = []
+    # Per entry, only its name and its 32-byte digest are kept for the h1.
+    names: list[str] = []
+    digests = bytearray()
     total = 0
     for info in archive.infolist():
         entry = zip_entry_name(info)
@@ -1333,8 +1330,9 @@ def _read_contents(
             )
             return
         total += real_size
-        digests.append((entry, digest))
-    report.h1 = summary_hash(digests)
+        names.append(entry)
+        digests += digest
+    report.h1 = summary_hash_packed("", names, digests)
 
 
 class _TooLargeError(Exception):
@@ -1343,8 +1341,8 @@ class _TooLargeError(Exception):
 
 def _digest_entry(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
-) -> tuple[str, int]:
-    """Return (hex SHA-256, real size) of an entry, reading at most limit bytes."""
+) -> tuple[bytes, int]:
+    """Return (SHA-256, real size) of an entry, reading at most limit bytes."""
     if info.flag_bits & 0x1:
         raise NotImplementedError(f"{zip_entry_name(info)}: entry is encrypted")
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -1359,14 +1357,14 @@ def _digest_entry(
         if real > limit:
             raise _TooLargeError
         digest.update(chunk)
-    return digest.hexdigest(), real
+    return digest.digest(), real
 
 
 def _entry_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     # zipfile stops at the declared size and then checks the CRC, so a size
     # that lies low shows up as a CRC error; one that lies high as a short read.
     with archive.open(info) as stream:
-        while chunk := stream.read(CHUNK_SIZE):
+        while chunk := stream.read(_READ_SIZE):
             yield chunk
 
 
