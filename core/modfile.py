@@ -85,6 +85,7 @@ from dataclasses import dataclass, field
 from . import module as modpath
 from . import semver
 from .errors import InvalidModuleError, ModFileError
+from .goquote import quote, quote_rune
 
 __all__ = [
     "MAX_GO_MOD_SIZE",
@@ -500,7 +501,7 @@ class _Lexer:
             self._finish(_STRING, start, self._scan_string(c, start))
             return
         if not _is_ident_char(c):
-            raise self.error(f"unexpected input character {_quote_rune(c)}")
+            raise self.error(f"unexpected input character {quote_rune(c)}")
         self._finish(_IDENT, start, self._scan_ident())
 
     def _read_comment(self) -> None:
@@ -551,10 +552,6 @@ class _Lexer:
                 raise self.error("mod files must use // comments (not /* */ comments)")
             run = run[: marker.start()]
         return self.offset + len(run)
-
-
-def _quote_rune(c: str) -> str:
-    return "'" + _escape_char(c, "'") + "'"
 
 
 # ---------------------------------------------------------------------------
@@ -874,15 +871,6 @@ _SIMPLE_UNESCAPES = {
     "\\": 0x5C,
     '"': 0x22,
 }
-_SIMPLE_ESCAPES = {
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-}
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
 
@@ -939,33 +927,6 @@ def _unquote(token: str) -> str:
     return out.decode("utf-8", "surrogateescape")
 
 
-def _quote(s: str) -> str:
-    """Quote s as Go's strconv.Quote (and fmt's %q) does."""
-    return '"' + "".join(_escape_char(c, '"') for c in s) + '"'
-
-
-def _escape_char(c: str, quote: str) -> str:
-    if c == quote or c == "\\":
-        return "\\" + c
-    # Python's printable set matches Go's unicode.IsPrint: letters, marks,
-    # numbers, punctuation, symbols and the ASCII space.
-    if c.isprintable():
-        return c
-    if c in _SIMPLE_ESCAPES:
-        return _SIMPLE_ESCAPES[c]
-    n = ord(c)
-    if n < 0x20 or n == 0x7F:
-        return f"\\x{n:02x}"
-    if 0xDC80 <= n <= 0xDCFF:
-        # An undecodable byte, which Go prints as \xNN.
-        return f"\\x{n - 0xDC00:02x}"
-    if 0xD800 <= n <= 0xDFFF:
-        return "\\ufffd"
-    if n < 0x10000:
-        return f"\\u{n:04x}"
-    return f"\\U{n:08x}"
-
-
 _MUST_QUOTE_ASCII_RE = re.compile(r"[ \"'`]")
 _PUNCT_RE = re.compile(r"[()\[\]{},]")
 
@@ -991,7 +952,7 @@ def must_quote(s: str) -> bool:
 
 def auto_quote(s: str) -> str:
     """Return s, quoted when a go.mod token needs quotes."""
-    return _quote(s) if must_quote(s) else s
+    return quote(s) if must_quote(s) else s
 
 
 def is_directory_path(path: str) -> bool:
@@ -1158,13 +1119,13 @@ def _parse_version(verb: str, path: str, tokens: list[str], i: int) -> str:
     except _DirectiveError as exc:
         reason = str(exc).removeprefix("invalid quoted string: ")
         raise _DirectiveError(
-            f"{prefix}version {_quote(raw)} invalid: {reason}"
+            f"{prefix}version {quote(raw)} invalid: {reason}"
         ) from None
 
     canonical = modpath.canonical_version(text)
     if not canonical:
         raise _DirectiveError(
-            f"{prefix}version {_quote(text)} invalid: must be of the form v1.2.3"
+            f"{prefix}version {quote(text)} invalid: must be of the form v1.2.3"
         )
     tokens[i] = canonical
     return canonical
@@ -1216,7 +1177,7 @@ def _parse_retract_version(args: list[str], i: int) -> str:
     except _DirectiveError as exc:
         reason = str(exc).removeprefix("invalid quoted string: ")
         raise _DirectiveError(
-            f"retract: version {_quote(raw)} invalid: {reason}"
+            f"retract: version {quote(raw)} invalid: {reason}"
         ) from None
 
 
@@ -1286,7 +1247,7 @@ def _parse_replace(verb: str, args: list[str]) -> tuple[str, str, str, str]:
         new_version = _parse_version(verb, new_path, args, arrow + 2)
         if is_directory_path(new_path):
             raise _DirectiveError(
-                f"replacement module directory path {_quote(new_path)} "
+                f"replacement module directory path {quote(new_path)} "
                 "cannot have version"
             )
     return old_path, old_version, new_path, new_version
@@ -1493,7 +1454,7 @@ class ModFile:
             return
         if strict and len(args) > used:
             raise _DirectiveError(
-                f"unexpected token after version: {_quote(args[used])}"
+                f"unexpected token after version: {quote(args[used])}"
             )
         self.retracts.append(Retract(low, high, rationale, line))
 
@@ -1506,7 +1467,7 @@ class ModFile:
             ModFileError: version is not a go version such as 1.23.0.
         """
         if not _GO_VERSION_RE.fullmatch(version):
-            raise ModFileError(f"invalid language version {_quote(version)}")
+            raise ModFileError(f"invalid language version {quote(version)}")
 
         if self.go is not None:
             self.go.version = version
@@ -1522,7 +1483,7 @@ class ModFile:
             ModFileError: name is neither "default" nor a go1... toolchain name.
         """
         if not _TOOLCHAIN_RE.match(name):
-            raise ModFileError(f"invalid toolchain name {_quote(name)}")
+            raise ModFileError(f"invalid toolchain name {quote(name)}")
 
         if self.toolchain is not None:
             self.toolchain.name = name
@@ -1663,14 +1624,14 @@ def _check_canonical_version(path: str, version: str) -> None:
         if path_major:
             form = modpath.path_major_prefix(path_major) + ".2.3"
         raise InvalidModuleError(
-            f"version {_quote(version)} invalid: must be of the form {form}"
+            f"version {quote(version)} invalid: must be of the form {form}"
         )
 
     if path_major_ok and not modpath.match_path_major(version, path_major):
         if path_major:
             modpath.check_path_major(version, path_major)
         raise InvalidModuleError(
-            f"version {_quote(version)} invalid: should be {version}+incompatible "
+            f"version {quote(version)} invalid: should be {version}+incompatible "
             f"(or module {path}/{semver.major(version)})"
         )
 
@@ -1731,7 +1692,7 @@ def _check_retracts(mod: ModFile) -> list[Problem]:
             message = ""
             if modpath.canonical_version(version) != version:
                 message = (
-                    f"retract {path}: version {_quote(version)} invalid: "
+                    f"retract {path}: version {quote(version)} invalid: "
                     "must be of the form v1.2.3"
                 )
             elif not modpath.match_path_major(version, path_major):

@@ -65,6 +65,7 @@ from typing import Literal
 # mapping and would type these names as Any.
 from . import semver
 from .errors import InvalidModuleError
+from .goquote import quote, quote_rune
 
 __all__ = [
     "ModuleVersion",
@@ -268,11 +269,11 @@ def unescape_path(escaped: str) -> str:
     """
     path = _unescape(escaped)
     if path is None:
-        raise InvalidModuleError(f"invalid escaped module path {_quote(escaped)}")
+        raise InvalidModuleError(f"invalid escaped module path {quote(escaped)}")
     problem = _module_path_problem(path)
     if problem is not None:
         raise InvalidModuleError(
-            f"invalid escaped module path {_quote(escaped)}: "
+            f"invalid escaped module path {quote(escaped)}: "
             + _path_error("module", path, problem)
         )
     return path
@@ -286,11 +287,11 @@ def unescape_version(escaped: str) -> str:
     """
     v = _unescape(escaped)
     if v is None:
-        raise InvalidModuleError(f"invalid escaped version {_quote(escaped)}")
+        raise InvalidModuleError(f"invalid escaped version {quote(escaped)}")
     problem = _elem_problem(v, "file")
     if problem is not None:
         # Go quotes the unescaped version here, unlike unescape_path.
-        raise InvalidModuleError(f"invalid escaped version {_quote(v)}: {problem}")
+        raise InvalidModuleError(f"invalid escaped version {quote(v)}: {problem}")
     return v
 
 
@@ -394,7 +395,7 @@ def pseudo_version_time(v: str) -> datetime:
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except ValueError:
         raise InvalidModuleError(
-            _version_error(v, f"malformed time {_quote(stamp)}", pseudo=True)
+            _version_error(v, f"malformed time {quote(stamp)}", pseudo=True)
         ) from None
 
 
@@ -426,7 +427,7 @@ def pseudo_version_base(v: str) -> str:
             raise InvalidModuleError(
                 _version_error(
                     v,
-                    f"lacks base version, but has build metadata {_quote(build)}",
+                    f"lacks base version, but has build metadata {quote(build)}",
                     pseudo=True,
                 )
             )
@@ -493,7 +494,7 @@ def _module_path_problem(path: str) -> str | None:
         return "leading dash in first path element"
     for c in first:
         if c not in _FIRST_ELEMENT_CHARS:
-            return f"invalid char {_quote_rune(c)} in first path element"
+            return f"invalid char {quote_rune(c)} in first path element"
     if not split_path_version(path)[2]:
         return "invalid version"
     return None
@@ -521,7 +522,7 @@ def _elem_problem(elem: str, kind: _Kind) -> str | None:
     if not elem:
         return "empty path element"
     if elem.count(".") == len(elem):
-        return f"invalid path element {_quote(elem)}"
+        return f"invalid path element {quote(elem)}"
     if elem[0] == "." and kind == "module":
         return "leading dot in path element"
     if elem[-1] == ".":
@@ -531,13 +532,13 @@ def _elem_problem(elem: str, kind: _Kind) -> str | None:
     if not _ASCII_CHARS_OK[kind].issuperset(elem):
         for c in elem:
             if not _char_ok(c, kind):
-                return f"invalid char {_quote_rune(c)}"
+                return f"invalid char {quote_rune(c)}"
 
     short = elem.split(".", 1)[0]
     # Only ASCII can fold onto these names, and str.upper would also map some
     # non-ASCII letters onto ASCII ones where Go's case folding does not.
     if short.isascii() and short.upper() in _BAD_WINDOWS_NAMES:
-        return f"{_quote(short)} disallowed as path element component on Windows"
+        return f"{quote(short)} disallowed as path element component on Windows"
 
     # Windows short names (PROGRA~1) only matter where Go maps import paths
     # to directories, so file names may end in "~1".
@@ -607,12 +608,12 @@ def _trim_unstable(path_major: str) -> str:
 
 
 def _path_error(kind: _Kind, path: str, problem: str) -> str:
-    return f"malformed {kind} path {_quote(path)}: {problem}"
+    return f"malformed {kind} path {quote(path)}: {problem}"
 
 
 def _version_error(v: str, problem: str, *, pseudo: bool = False) -> str:
     noun = "pseudo-version" if pseudo else "version"
-    return f"{noun} {_quote(v)} invalid: {problem}"
+    return f"{noun} {quote(v)} invalid: {problem}"
 
 
 def _is_valid_utf8(s: str) -> bool:
@@ -623,50 +624,3 @@ def _is_valid_utf8(s: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-_SIMPLE_ESCAPES = {
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-}
-
-
-def _quote(s: str) -> str:
-    """Quote s as Go's strconv.Quote (and so fmt's %q) does."""
-    return '"' + "".join(_escape_char(c, '"') for c in s) + '"'
-
-
-def _quote_rune(c: str) -> str:
-    """Quote one character as Go's strconv.QuoteRune does."""
-    return "'" + _escape_char(c, "'") + "'"
-
-
-def _escape_char(c: str, quote: str) -> str:
-    if c == quote or c == "\\":
-        return "\\" + c
-    # Python's printable set is Go's unicode.IsPrint: letters, marks, numbers,
-    # punctuation, symbols and the ASCII space.
-    if c.isprintable():
-        return c
-    if c in _SIMPLE_ESCAPES:
-        return _SIMPLE_ESCAPES[c]
-    n = ord(c)
-    if n < 0x20 or n == 0x7F:
-        return f"\\x{n:02x}"
-    if 0xD800 <= n <= 0xDFFF:
-        # Go sees the bytes behind a lone surrogate as invalid UTF-8 and
-        # prints each one as \xNN.
-        raw = (
-            bytes([n - 0xDC00])
-            if 0xDC80 <= n <= 0xDCFF
-            else c.encode("utf-8", "surrogatepass")
-        )
-        return "".join(f"\\x{b:02x}" for b in raw)
-    if n < 0x10000:
-        return f"\\u{n:04x}"
-    return f"\\U{n:08x}"

@@ -86,6 +86,7 @@ from typing import IO, Any, Protocol
 from gomodpub.core import modfile, module
 from gomodpub.core.dirhash import summary_hash_packed, zip_entry_name
 from gomodpub.core.errors import InvalidModuleError, ModFileError, ZipError
+from gomodpub.core.goquote import quote
 from gomodpub.core.module import ModuleVersion
 
 logger = logging.getLogger(__name__)
@@ -916,7 +917,7 @@ def _pack_small(
 ) -> _PackedFile:
     data = source.read(max(declared, 0) + 1)
     if len(data) > declared:
-        raise ZipError(f"file {_go_quote(path)} is larger than declared size")
+        raise ZipError(f"file {quote(path)} is larger than declared size")
     deflated = zlib.compress(data, _deflate_level(data, level), -zlib.MAX_WBITS)
     progress.add(len(data))
     return _PackedFile(
@@ -946,7 +947,7 @@ def _pack_large(
                 )
             size += len(chunk)
             if size > declared:
-                raise ZipError(f"file {_go_quote(path)} is larger than declared size")
+                raise ZipError(f"file {quote(path)} is larger than declared size")
             digest.update(chunk)
             crc = zlib.crc32(chunk, crc)
             spool.write(compressor.compress(chunk))
@@ -1246,7 +1247,7 @@ def _check_zip_entries(
             report.invalid.append(FileProblem(entry, reason))
 
         if not entry.startswith(prefix):
-            refuse(f"path does not have prefix {_go_quote(prefix)}")
+            refuse(f"path does not have prefix {quote(prefix)}")
             continue
         name = entry[len(prefix) :]
         if not name:
@@ -1438,8 +1439,8 @@ def _check_module_version(mv: ModuleVersion) -> None:
     canonical = module.canonical_version(mv.version)
     if canonical != mv.version:
         raise ZipError(
-            f"version {_go_quote(mv.version)} is not canonical "
-            f"(should be {_go_quote(canonical)})"
+            f"version {quote(mv.version)} is not canonical "
+            f"(should be {quote(canonical)})"
         )
     try:
         module.check(mv.path, mv.version)
@@ -1526,12 +1527,12 @@ class _CollisionChecker:
                 if p != other_path:
                     return (
                         "case-insensitive file name collision: "
-                        f"{_go_quote(other_path)} and {_go_quote(p)}"
+                        f"{quote(other_path)} and {quote(p)}"
                     )
                 if is_dir != other_is_dir:
-                    return f"entry {_go_quote(p)} is both a file and a directory"
+                    return f"entry {quote(p)} is both a file and a directory"
                 if not is_dir:
-                    return f"multiple entries for file {_go_quote(p)}"
+                    return f"multiple entries for file {quote(p)}"
                 # A directory seen again is fine: every file records its
                 # parents, so shared parents come up many times.
                 if p in self._clean_dirs:
@@ -1544,37 +1545,3 @@ class _CollisionChecker:
             p, is_dir = parent, True
         self._clean_dirs.update(walked)
         return None
-
-
-_GO_ESCAPES = {
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-    "\\": "\\\\",
-    '"': '\\"',
-}
-
-
-def _go_quote(s: str) -> str:
-    """Quote s the way Go's %q does, so messages read as the go command's."""
-    out = []
-    for c in s:
-        n = ord(c)
-        if c in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[c])
-        elif c.isprintable():
-            out.append(c)
-        elif 0xDC80 <= n <= 0xDCFF:
-            # A byte that was not UTF-8, carried by surrogateescape.
-            out.append(f"\\x{n - 0xDC00:02x}")
-        elif n < 0x80:
-            out.append(f"\\x{n:02x}")
-        elif n < 0x10000:
-            out.append(f"\\u{n:04x}")
-        else:
-            out.append(f"\\U{n:08x}")
-    return '"' + "".join(out) + '"'
