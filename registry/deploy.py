@@ -106,6 +106,16 @@ def _stack(cloudformation: Any, name: str) -> dict[str, Any] | None:
     return live[0] if live else None
 
 
+def delete_stack(cloudformation: Any, name: str, timeout: float = 300.0) -> None:
+    """Delete a stack and wait until it is gone."""
+    cloudformation.delete_stack(StackName=name)
+    deadline = time.monotonic() + timeout
+    while _stack(cloudformation, name) is not None:
+        if time.monotonic() > deadline:
+            raise DeployError(f"the stack {name} was not deleted in {timeout:.0f} s")
+        time.sleep(1.0)
+
+
 def stack_exists(cloudformation: Any, name: str) -> bool:
     """Whether a stack of that name exists and was not rolled back at creation."""
     stack = _stack(cloudformation, name)

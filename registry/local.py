@@ -1,9 +1,11 @@
 """The local registry: MiniStack on 127.0.0.1 with the registry's stack on it.
 
 MiniStack runs as a background process of its own, so the registry outlives
-the command that started it; ``down`` stops it with SIGTERM, which is when
-MiniStack saves user pools and stacks. S3 objects are written through to disk
-at once, so published versions survive even a crash.
+the command that started it; ``down`` stops it with SIGTERM, and MiniStack
+saves its user pools and stacks then (and, through our runner, every few
+seconds). S3 objects are written through to disk at once, so published
+versions survive even a crash. One lock per folder keeps two commands from
+starting two registries over the same state.
 
 Everything lives under one folder (by default the user's data directory):
 
@@ -23,6 +25,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -35,9 +38,15 @@ from gomodpub.registry.deploy import (
     STACK_NAME,
     DeployError,
     StackOutputs,
+    delete_stack,
     deploy,
     stack_exists,
 )
+
+try:
+    import fcntl
+except ImportError:  # Windows has no flock; the app runs one registry there.
+    fcntl = None  # type: ignore[assignment]
 
 logger = logging.getLogger(__name__)
 
@@ -122,11 +131,40 @@ class LocalRegistry:
     # -- state -------------------------------------------------------------
 
     def _read_state(self) -> dict[str, Any]:
+        """The saved state, with a pid and port only where they make sense."""
         try:
             value = json.loads(self.state_file.read_text())
         except (OSError, ValueError):
             return {}
-        return value if isinstance(value, dict) else {}
+        if not isinstance(value, dict):
+            return {}
+        # A damaged file must never make us signal pid -1 (every process).
+        pid, port = value.get("pid"), value.get("port")
+        if not (isinstance(pid, int) and pid > 1):
+            value.pop("pid", None)
+        if not (isinstance(port, int) and 0 < port < 65536):
+            value.pop("port", None)
+        return value
+
+    def _running_pid(self, state: dict[str, Any]) -> int | None:
+        """The pid of our running MiniStack from the state, or None."""
+        pid = state.get("pid")
+        if pid is None or not _process_alive(pid) or not _runs_ministack(pid):
+            return None
+        return int(pid)
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Hold the registry's lock: one up or down at a time per folder."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir / "registry.lock", "w") as lock:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _write_state(self, state: dict[str, Any]) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -144,8 +182,8 @@ class LocalRegistry:
     def status(self) -> LocalEndpoints | None:
         """The endpoints of the running registry, or None when it is not running."""
         state = self._read_state()
-        pid, port = state.get("pid"), state.get("port")
-        if not (pid and port and "endpoints" in state and _process_alive(pid)):
+        port = state.get("port")
+        if not (self._running_pid(state) and port and "endpoints" in state):
             return None
         if not self._healthy(port):
             return None
@@ -164,39 +202,49 @@ class LocalRegistry:
             LocalRegistryError: MiniStack did not start or the deploy failed;
                 the message points at the log.
         """
-        state = self._read_state()
-        pid, port = state.get("pid"), state.get("port")
-        running = bool(pid and port and _process_alive(pid) and self._healthy(port))
-        if not running:
-            port = self._start(state.get("port"))
-        assert isinstance(port, int)
+        with self._exclusive():
+            state = self._read_state()
+            port = state.get("port")
+            if not (self._running_pid(state) and port and self._healthy(port)):
+                port = self._start(port)
+            try:
+                outputs = self._deploy(port)
+            except DeployError as error:
+                raise LocalRegistryError(
+                    f"the local registry could not be deployed: {error}\n"
+                    f"MiniStack's log: {self.log_file}"
+                ) from None
+            endpoints = self._endpoints(port, outputs)
+            state = self._read_state()
+            state["endpoints"] = endpoints.to_json()
+            self._write_state(state)
+            return endpoints
 
-        # Deploying is a no-op when the stack is current. After a crash the
-        # stack is gone but the bucket is not: it is set aside, the stack is
-        # created again, and the published modules are put back.
+    def _deploy(self, port: int) -> StackOutputs:
+        """Deploy the stack, recovering from what a crash can leave behind.
+
+        Deploying is a no-op when the stack is current. After a crash the
+        stack may be gone while its bucket is not, or be there with parts of
+        it missing; either way the published modules are set aside, the stack
+        is built again, and the modules are put back.
+        """
         session = self.boto_session(port)
-        try:
-            set_aside_orphaned_bucket(session)
+        parameters = {"LocalEndpoint": f"http://{HOST}:{port}", "PublicReads": "true"}
+        set_aside_orphaned_bucket(session)
+        outputs = deploy(
+            session, artifacts_bucket=ARTIFACTS_BUCKET, parameters=parameters
+        )
+        if not _answers(outputs.config_url):
+            logger.warning("the registry's stack is damaged; building it again")
+            set_aside_bucket(session, outputs.bucket)
+            delete_stack(session.client("cloudformation"), STACK_NAME)
             outputs = deploy(
-                session,
-                artifacts_bucket=ARTIFACTS_BUCKET,
-                parameters={
-                    "LocalEndpoint": f"http://{HOST}:{port}",
-                    "PublicReads": "true",
-                },
-                timeout=300,
+                session, artifacts_bucket=ARTIFACTS_BUCKET, parameters=parameters
             )
-        except DeployError as error:
-            raise LocalRegistryError(
-                f"the local registry could not be deployed: {error}\n"
-                f"MiniStack's log: {self.log_file}"
-            ) from None
         restore_set_aside_objects(session, outputs.bucket)
-        endpoints = self._endpoints(port, outputs)
-        state = self._read_state()
-        state["endpoints"] = endpoints.to_json()
-        self._write_state(state)
-        return endpoints
+        if not _answers(outputs.config_url):
+            raise DeployError("the API does not answer after deploying it")
+        return outputs
 
     def _endpoints(self, port: int, outputs: StackOutputs) -> LocalEndpoints:
         return LocalEndpoints(
@@ -233,6 +281,9 @@ class LocalRegistry:
             "S3_DATA_DIR": str(s3_dir),
             "MINISTACK_REGION": REGION,
             "LOG_LEVEL": "WARNING",
+            # These listeners bind every interface; the registry needs neither.
+            "IOT_MTLS_ENABLED": "0",
+            "SFTP_ENABLED": "0",
         }
         logger.info("starting MiniStack on %s:%s", HOST, port)
         with open(self.log_file, "ab") as log:
@@ -268,15 +319,15 @@ class LocalRegistry:
 
     def down(self) -> bool:
         """Stop the registry so that it saves its state; False if not running."""
-        state = self._read_state()
-        pid = state.get("pid")
-        if not pid or not _process_alive(pid):
-            return False
-        self._terminate(pid)
-        state.pop("pid", None)
-        state.pop("endpoints", None)
-        self._write_state(state)
-        return True
+        with self._exclusive():
+            state = self._read_state()
+            pid = self._running_pid(state)
+            if pid is not None:
+                self._terminate(pid)
+            state.pop("pid", None)
+            state.pop("endpoints", None)
+            self._write_state(state)
+            return pid is not None
 
     def _terminate(self, pid: int) -> None:
         # SIGTERM lets MiniStack save user pools and stacks before it exits.
@@ -340,23 +391,47 @@ def _move_objects(s3: Any, source: str, target: str, *, skip_prefix: str = "") -
 def set_aside_orphaned_bucket(session: EndpointSession) -> None:
     """Move a bucket whose stack was lost (MiniStack was killed) out of the way.
 
-    MiniStack saves stacks only on a clean shutdown, but writes S3 objects
-    through at once, so after a crash the modules bucket outlives its stack
-    and blocks creating the stack again under the same bucket name.
+    MiniStack saves stacks only from time to time, but writes S3 objects
+    through at once, so after a crash the modules bucket can outlive its stack
+    and block creating the stack again under the same bucket name.
     """
     if stack_exists(session.client("cloudformation"), STACK_NAME):
         return
-    s3 = session.client("s3")
     bucket = _modules_bucket_name(session)
-    if not _bucket_exists(s3, bucket):
-        return
-    logger.warning("the registry's stack was lost; setting its bucket aside")
+    if _bucket_exists(session.client("s3"), bucket):
+        logger.warning("the registry's stack was lost; setting its bucket aside")
+        set_aside_bucket(session, bucket)
+
+
+def set_aside_bucket(session: EndpointSession, bucket: str) -> None:
+    """Move a modules bucket's objects to the set-aside bucket, then delete it."""
+    s3 = session.client("s3")
     if not _bucket_exists(s3, SET_ASIDE_BUCKET):
         s3.create_bucket(Bucket=SET_ASIDE_BUCKET)
     # Abandoned uploads are left behind: their sessions time out anyway.
     moved = _move_objects(s3, bucket, SET_ASIDE_BUCKET, skip_prefix="incoming/")
-    s3.delete_bucket(Bucket=bucket)
+    with contextlib.suppress(Exception):
+        s3.delete_bucket(Bucket=bucket)
     logger.warning("set aside %d objects", moved)
+
+
+def _answers(config_url: str) -> bool:
+    """Whether the registry's API answers its config request."""
+    try:
+        response = httpx.get(config_url, timeout=30)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200 and "goproxy" in response.text
+
+
+def _runs_ministack(pid: int) -> bool:
+    """Whether pid runs MiniStack, so a stale pid never gets our signals."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        # No /proc (macOS): trust the pid, which the lock keeps current.
+        return True
+    return b"ministack" in command
 
 
 def restore_set_aside_objects(session: EndpointSession, bucket: str) -> None:

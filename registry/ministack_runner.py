@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 import time
+import urllib.request
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ def _save_periodically(interval: float) -> None:
     if collect is None or not hasattr(persistence, "save_all"):
         logger.warning("this MiniStack cannot be saved periodically")
         return
+    # Saving before MiniStack has loaded the saved state would overwrite it
+    # with nothing: wait until it answers, which is after it has loaded.
+    _wait_until_serving()
     while True:
         time.sleep(interval)
         try:
@@ -36,6 +40,20 @@ def _save_periodically(interval: float) -> None:
         except Exception:
             # A save racing a request fails now and succeeds the next time.
             logger.exception("saving MiniStack's state failed")
+
+
+def _wait_until_serving() -> None:
+    port = os.environ.get("GATEWAY_PORT", "4566")
+    host = os.environ.get("BIND_HOST", "127.0.0.1")
+    url = f"http://{host}:{port}/_ministack/health"
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
 
 
 def main() -> None:

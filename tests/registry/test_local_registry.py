@@ -239,3 +239,64 @@ def test_private_reads_need_a_personal_access_token(registry_home: Path) -> None
     assert (with_token.status_code, with_token.text) == (200, "")
     assert [t["name"] for t in client.list_tokens()] == []
     assert revoked.status_code == 401
+
+
+@pytest.mark.parametrize("pid", ["abc", -1, 0, 1])
+def test_a_damaged_state_file_never_signals_a_stranger(
+    tmp_path: Path, pid: object
+) -> None:
+    import json
+
+    local = LocalRegistry(tmp_path / "registry")
+    local.data_dir.mkdir(parents=True)
+    local.state_file.write_text(json.dumps({"pid": pid, "port": 1}))
+
+    assert local.status() is None
+    assert local.down() is False
+
+
+def test_a_stale_pid_of_another_program_is_left_alone(tmp_path: Path) -> None:
+    import json
+    import subprocess
+
+    stranger = subprocess.Popen(["sleep", "60"])
+    try:
+        local = LocalRegistry(tmp_path / "registry")
+        local.data_dir.mkdir(parents=True)
+        local.state_file.write_text(json.dumps({"pid": stranger.pid, "port": 1}))
+
+        assert local.down() is False
+        assert stranger.poll() is None
+    finally:
+        stranger.kill()
+        stranger.wait()
+
+
+def test_two_ups_at_once_start_one_registry(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    local = LocalRegistry(tmp_path / "registry")
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first, second = pool.map(lambda _: local.up(), range(2))
+
+        assert first == second
+        assert local.status() == first
+    finally:
+        local.down()
+
+
+def test_a_stack_with_parts_missing_is_rebuilt_keeping_modules(
+    registry: LocalRegistry, tmp_path: Path
+) -> None:
+    endpoints = registry.up()
+    h1 = publish_module(endpoints.config_url, make_module(tmp_path), "repairer", True)
+    # As a crash between two saves can leave it: the stack, without its API code.
+    aws = registry.boto_session(endpoints.port).client("lambda")
+    for function in aws.list_functions()["Functions"]:
+        aws.delete_function(FunctionName=function["FunctionName"])
+
+    repaired = registry.up()
+
+    assert served_list(repaired.goproxy) == "v1.0.0\n"
+    assert fetched_h1(repaired.config_url, tmp_path) == h1
