@@ -319,6 +319,11 @@ def _cognito_message(error: Exception, doing: str) -> str:
         "CodeMismatchException": "the code is wrong; look at the latest mail",
         "ExpiredCodeException": "the code has expired; sign up again for a new one",
     }
+    if code == "NotAuthorizedException" and "SignUp is not permitted" in text:
+        return (
+            f"{doing} failed: this registry does not let people sign up; ask its "
+            "administrator for an account"
+        )
     if code in hints:
         return f"{doing} failed: {hints[code]}"
     if "Could not connect" in str(error) or "Connect" in type(error).__name__:

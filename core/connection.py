@@ -78,15 +78,16 @@ class Connection:
         if session is not None:
             return session
         password = os.environ.get(PASSWORD_VARIABLE)
-        if not password:
-            where = (
-                "the saved session has expired"
-                if self.auth.store.persistent
-                else "this system has no keyring to keep the session"
-            )
+        if not password and self.auth.store.persistent:
             raise AuthError(
-                f"not signed in as {username}: {where}; run `gomodpub login` or set "
-                f"{PASSWORD_VARIABLE}"
+                f"not signed in as {username}: the saved session has expired; "
+                f"run `gomodpub login` or set {PASSWORD_VARIABLE}"
+            )
+        if not password:
+            # Without a keyring a login lasts one command, so it cannot help.
+            raise AuthError(
+                f"not signed in as {username}: this system has no keyring to keep "
+                f"a session, so set {PASSWORD_VARIABLE} for each command"
             )
         return self.auth.sign_in(username, password)
 

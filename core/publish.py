@@ -123,6 +123,13 @@ def resolve_source(
         raise GomodpubError(f"{directory} is not a folder")
     go_mod = directory / "go.mod"
     parsed: ModFile | None = None
+    if go_mod.is_symlink() or (go_mod.exists() and not go_mod.is_file()):
+        # The zip leaves out what is not a regular file, so the module would be
+        # published without its requirements.
+        raise GomodpubError(
+            f"{go_mod} is not a regular file (a link or a folder); the module zip "
+            "can only hold a real go.mod: replace it with the file itself"
+        )
     if go_mod.is_file():
         parsed = read_go_mod(go_mod)
         assert parsed.module is not None

@@ -261,9 +261,14 @@ class RegistryService:
             "created": self.clock(),
         }
         self._put_json(f"uploads/{upload_id}.json", session)
+        # The length is signed too: the URL takes this many bytes and no more.
         url = self.s3.generate_presigned_url(
             "put_object",
-            Params={"Bucket": self.bucket, "Key": f"incoming/{upload_id}.zip"},
+            Params={
+                "Bucket": self.bucket,
+                "Key": f"incoming/{upload_id}.zip",
+                "ContentLength": size,
+            },
             ExpiresIn=PRESIGN_SECONDS,
         )
         logger.info(

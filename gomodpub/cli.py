@@ -11,6 +11,7 @@ import getpass
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,10 @@ class Cli(click.Group):
             return super().invoke(ctx)
         except GomodpubError as error:
             _fail(ctx, str(error))
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop writing to it, quietly.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except OSError as error:
             # A file the user named could not be read or written.
             where = f" {error.filename}" if error.filename else ""
@@ -183,7 +188,7 @@ def _print_endpoints(endpoints: Any, as_json: bool) -> None:
 def registry_up(as_json: bool) -> None:
     """Start the local registry and deploy it (nothing to do if it runs)."""
     local = _local_registry()
-    if not as_json:
+    if not as_json and local.status() is None:
         click.echo("starting the local registry…", err=True)
     _print_endpoints(local.up(), as_json)
 
@@ -471,9 +476,33 @@ def _print_differences(differences: dict[str, list[str]] | None) -> None:
         return
     for what in ("changed", "added", "removed"):
         for name in differences.get(what, []):
-            click.echo(f"  {what:8} {name}")
+            click.echo(f"  {what:8} {name}", err=True)
     for line in differences.get("go_mod_diff", []):
-        click.echo(f"    {line}")
+        click.echo(f"    {line}", err=True)
+
+
+class _CancelOnInterrupt:
+    """The first Ctrl-C asks the publication to stop; a second one aborts."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = None
+
+    def asked(self) -> bool:
+        return self.requested
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        click.echo("\ncancelling… (Ctrl-C again to abort at once)", err=True)
+
+    def __enter__(self) -> _CancelOnInterrupt:
+        self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)
 
 
 class _ProgressPrinter:
@@ -518,27 +547,38 @@ def publish(
     as_json: bool,
 ) -> None:
     """Publish DIRECTORY as VERSION to the registry."""
-    from gomodpub.core.publish import Publisher, QuietListener
+    from gomodpub.core.publish import Publisher, PublishStatus, QuietListener
 
     source = _source(directory, version, module_path)
     connection = _connect(ctx, quiet=as_json)
     connection.ensure_signed_in()
     listener: Any = QuietListener() if as_json else _ProgressPrinter()
+    stop = _CancelOnInterrupt()
     try:
-        result = Publisher(connection.client, listener).publish(source)
+        with stop:
+            publisher = Publisher(connection.client, listener, cancelled=stop.asked)
+            result = publisher.publish(source)
     finally:
         if isinstance(listener, _ProgressPrinter):
             listener._close_bar()
 
     if as_json:
         _emit_json(result.to_json())
-    else:
-        click.echo(result.message)
+        sys.exit(0 if result.ok else 1)
+    if result.status is PublishStatus.CANCELLED:
+        click.echo(
+            f"gomodpub: {result.message}; if the registry had already begun "
+            f"checking the zip, {source.module_path}@{source.version} may still "
+            "be published: publish again to find out",
+            err=True,
+        )
+        sys.exit(130)
+    if not result.ok:
+        click.echo(f"gomodpub: {result.message}", err=True)
         _print_differences(result.details.get("differences"))
-        for warning in result.details.get("warnings", []):
-            if warning["severity"] != "error":
-                click.echo(f"  {warning['severity']}: {warning['message']}", err=True)
-        if result.ok:
-            click.echo(f"  {result.h1}")
-            click.echo(f"  GOPROXY={result.goproxy}")
-    sys.exit(0 if result.ok else 1)
+        sys.exit(1)
+    click.echo(result.message)
+    for warning in result.details.get("warnings", []):
+        click.echo(f"  {warning['severity']}: {warning['message']}", err=True)
+    click.echo(f"  {result.h1}")
+    click.echo(f"  GOPROXY={result.goproxy}")

@@ -97,3 +97,18 @@ def test_registry_status_when_stopped_says_how_to_start(tmp_path: Path) -> None:
         stdout == "the local registry is not running; start it: gomodpub registry up\n"
     )
     assert json.loads(json_out) == {"running": False}
+
+
+def test_the_first_ctrl_c_asks_to_cancel_and_the_second_aborts() -> None:
+    import os
+    import signal
+
+    from gomodpub.cli import _CancelOnInterrupt
+
+    with _CancelOnInterrupt() as stop:
+        assert not stop.asked()
+        os.kill(os.getpid(), signal.SIGINT)
+        assert stop.asked()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -160,3 +160,21 @@ def test_a_pseudo_version_is_refused_before_packing(tmp_path: Path) -> None:
     assert result.status is PublishStatus.REJECTED
     assert result.message.startswith(f"{version} is a pseudo-version")
     assert result.details["warnings"][0]["code"] == "pseudo-version"
+
+
+def test_a_go_mod_that_is_a_link_or_a_folder_is_refused(tmp_path: Path) -> None:
+    import os
+
+    linked = folder(tmp_path, None)
+    (tmp_path / "real.mod").write_text("module example.com/m\n\nrequire x.y/z v1.0.0\n")
+    os.symlink(tmp_path / "real.mod", linked / "go.mod")
+    boxed = tmp_path / "boxed"
+    (boxed / "go.mod").mkdir(parents=True)
+
+    for path in (linked, boxed):
+        with pytest.raises(GomodpubError) as raised:
+            resolve_source(path, "v1.0.0")
+        assert str(raised.value) == (
+            f"{path / 'go.mod'} is not a regular file (a link or a folder); the "
+            "module zip can only hold a real go.mod: replace it with the file itself"
+        )

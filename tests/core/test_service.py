@@ -51,6 +51,8 @@ def upload(
     )
     assert status == 201, answer
     assert answer["upload"]["method"] == "PUT"
+    # The presigned URL is for exactly the announced number of bytes.
+    assert answer["upload"]["url"].endswith(f"&ContentLength={len(data)}")
     s3.objects[(BUCKET, f"incoming/{answer['id']}.zip")] = data
     return str(answer["id"])
 

@@ -83,7 +83,14 @@ class FakeS3:
         Params: dict[str, str],  # noqa: N803
         ExpiresIn: int,  # noqa: N803
     ) -> str:
-        return f"https://s3.test/{Params['Bucket']}/{Params['Key']}?op={operation}"
+        signed = "".join(
+            f"&{name}={value}"
+            for name, value in sorted(Params.items())
+            if name not in ("Bucket", "Key")
+        )
+        return (
+            f"https://s3.test/{Params['Bucket']}/{Params['Key']}?op={operation}{signed}"
+        )
 
     def get_paginator(self, name: str) -> _Paginator:
         assert name == "list_objects_v2"
