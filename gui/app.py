@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from typing import Any
 
 import qasync
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from gomodpub.core import connection
@@ -69,6 +71,7 @@ def run_app(registry_url: str | None, launcher: LocalLauncher | None) -> int:
 
     local = not _configured_url(registry_url)
     window = build_window(lambda: connect(registry_url, launcher), local=local)
+    _quit_on_signals(app)
 
     try:
         with loop:
@@ -83,6 +86,25 @@ def run_app(registry_url: str | None, launcher: LocalLauncher | None) -> int:
             window.hide()
             launcher.release()
     return int(status or 0)
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """Close the app cleanly on SIGTERM or Ctrl-C, so the registry is stopped.
+
+    Python runs signal handlers only when it gets control, which a Qt event
+    loop waiting in C++ never gives it; a short timer hands it control.
+    """
+
+    def quit_app(signum: int, frame: object) -> None:
+        logger.info("signal %s: closing", signum)
+        app.closeAllWindows()
+        app.quit()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, quit_app)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
 
 
 def _configured_url(explicit: str | None) -> str:

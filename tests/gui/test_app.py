@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
+
+import pytest
 
 SCRIPT = textwrap.dedent(
     """
@@ -72,3 +76,42 @@ def test_run_app_shows_a_failed_start_and_exits_when_closed(tmp_path: Path) -> N
         "released",
         "exit: 0",
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_closes_the_app_and_stops_the_registry_it_started(
+    tmp_path: Path, signum: int
+) -> None:
+    from gomodpub.registry.local import LocalRegistry
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GOMODPUB_HOME": str(tmp_path)}
+    env.pop("GOMODPUB_REGISTRY", None)
+    app = subprocess.Popen(
+        [sys.executable, "-m", "gomodpub"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    registry = LocalRegistry(tmp_path / "data" / "local-registry")
+    try:
+        deadline = time.monotonic() + 120
+        while registry.status() is None:
+            assert app.poll() is None, app.stderr.read() if app.stderr else ""
+            assert time.monotonic() < deadline, "the registry did not start"
+            time.sleep(0.5)
+        started = registry.status()
+        assert started is not None
+
+        app.send_signal(signum)
+        _, stderr = app.communicate(timeout=60)
+
+        assert app.returncode == 0, stderr
+        assert "Traceback" not in stderr
+        assert registry.status() is None
+        assert not Path(f"/proc/{started.pid}").exists()
+    finally:
+        if app.poll() is None:
+            app.kill()
+        registry.down()
