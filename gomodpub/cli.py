@@ -218,36 +218,11 @@ def registry_down() -> None:
         click.echo("the local registry was not running")
 
 
-@registry.command("deploy")
-@click.option("--stack-name", default="gomodpub", show_default=True)
-@click.option("--region", help="AWS region (default: the AWS profile's).")
-@click.option("--profile", help="AWS profile to deploy with.")
-@click.option("--public-reads", is_flag=True, help="Serve GOPROXY without tokens.")
-@click.option(
-    "--archive-after-days",
-    default=90,
-    show_default=True,
-    help="Days before module zips move to Glacier Instant Retrieval.",
-)
-@click.option("--notify", metavar="EMAIL", default="", help="Mail each publication.")
-@click.option("--endpoint-url", hidden=True, help="Deploy to an AWS emulator.")
-@click.option("--use", "use_it", is_flag=True, help="Publish to it from now on.")
-@_json_option("the endpoints")
-def registry_deploy(
-    stack_name: str,
-    region: str | None,
-    profile: str | None,
-    public_reads: bool,
-    archive_after_days: int,
-    notify: str,
-    endpoint_url: str | None,
-    use_it: bool,
-    as_json: bool,
-) -> None:
-    """Deploy (or update) the registry on your AWS account."""
+def _aws_session(
+    region: str | None, profile: str | None, endpoint_url: str | None
+) -> tuple[Any, str, str]:
+    """A boto3 session for the user's account, its id and its region."""
     from gomodpub.core.aws import EndpointSession
-    from gomodpub.core.settings import Settings
-    from gomodpub.registry.deploy import deploy
 
     if endpoint_url:
         session: Any = EndpointSession(endpoint_url, region or "us-east-1")
@@ -266,7 +241,69 @@ def registry_deploy(
             f"cannot use your AWS credentials: {error}; configure them with "
             "`aws configure` or pass --profile"
         ) from None
-    region_name = region or getattr(session, "region_name", None) or "us-east-1"
+    return session, account, region or getattr(session, "region_name", "us-east-1")
+
+
+@registry.command("add-user")
+@click.option("--username", required=True)
+@click.option("--email", required=True)
+@click.option("--stack-name", default="gomodpub", show_default=True)
+@click.option("--region", help="AWS region (default: the AWS profile's).")
+@click.option("--profile", help="AWS profile to use.")
+@click.option("--endpoint-url", hidden=True, help="An AWS emulator's URL.")
+def registry_add_user(
+    username: str,
+    email: str,
+    stack_name: str,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+) -> None:
+    """Create an account on your registry (password from GOMODPUB_PASSWORD)."""
+    from gomodpub.registry.deploy import add_user
+
+    session, _, _ = _aws_session(region, profile, endpoint_url)
+    add_user(session, stack_name, username, email, _password(confirm=True))
+    click.echo(f"account {username} created on {stack_name}; they can sign in now")
+
+
+@registry.command("deploy")
+@click.option("--stack-name", default="gomodpub", show_default=True)
+@click.option("--region", help="AWS region (default: the AWS profile's).")
+@click.option("--profile", help="AWS profile to deploy with.")
+@click.option("--public-reads", is_flag=True, help="Serve GOPROXY without tokens.")
+@click.option(
+    "--archive-after-days",
+    default=90,
+    show_default=True,
+    help="Days before module zips move to Glacier Instant Retrieval.",
+)
+@click.option("--notify", metavar="EMAIL", default="", help="Mail each publication.")
+@click.option(
+    "--self-signup",
+    is_flag=True,
+    help="Let anyone who reaches it sign up (default: registry add-user only).",
+)
+@click.option("--endpoint-url", hidden=True, help="Deploy to an AWS emulator.")
+@click.option("--use", "use_it", is_flag=True, help="Publish to it from now on.")
+@_json_option("the endpoints")
+def registry_deploy(
+    stack_name: str,
+    region: str | None,
+    profile: str | None,
+    public_reads: bool,
+    archive_after_days: int,
+    notify: str,
+    self_signup: bool,
+    endpoint_url: str | None,
+    use_it: bool,
+    as_json: bool,
+) -> None:
+    """Deploy (or update) the registry on your AWS account."""
+    from gomodpub.core.settings import Settings
+    from gomodpub.registry.deploy import deploy
+
+    session, account, region_name = _aws_session(region, profile, endpoint_url)
     if not as_json:
         click.echo(f"deploying stack {stack_name} to account {account}…", err=True)
     outputs = deploy(
@@ -277,6 +314,7 @@ def registry_deploy(
             "PublicReads": "true" if public_reads else "false",
             "ArchiveAfterDays": str(archive_after_days),
             "NotificationEmail": notify,
+            "SelfSignUp": "true" if self_signup else "false",
         },
     )
     if use_it:

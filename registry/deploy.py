@@ -277,3 +277,35 @@ def _update(
                 f"updating the stack {stack_name} failed: {error}"
             ) from None
     return _outputs(_wait(cloudformation, stack_name, timeout))
+
+
+def add_user(
+    session: Any, stack_name: str, username: str, email: str, password: str
+) -> None:
+    """Create a confirmed account on a deployed registry (administrators only).
+
+    Raises:
+        DeployError: the stack is not there, or Cognito refused the account.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    stack = _stack(session.client("cloudformation"), stack_name)
+    if stack is None:
+        raise DeployError(f"there is no registry stack {stack_name}; deploy it first")
+    pool = _outputs(stack).user_pool_id
+    cognito = session.client("cognito-idp")
+    try:
+        cognito.admin_create_user(
+            UserPoolId=pool,
+            Username=username,
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+            MessageAction="SUPPRESS",
+        )
+        cognito.admin_set_user_password(
+            UserPoolId=pool, Username=username, Password=password, Permanent=True
+        )
+    except (BotoCoreError, ClientError) as error:
+        raise DeployError(f"adding {username} failed: {error}") from None

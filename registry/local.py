@@ -229,7 +229,12 @@ class LocalRegistry:
         is built again, and the modules are put back.
         """
         session = self.boto_session(port)
-        parameters = {"LocalEndpoint": f"http://{HOST}:{port}", "PublicReads": "true"}
+        # Only this machine reaches it: reads and sign-up are open.
+        parameters = {
+            "LocalEndpoint": f"http://{HOST}:{port}",
+            "PublicReads": "true",
+            "SelfSignUp": "true",
+        }
         set_aside_orphaned_bucket(session)
         outputs = deploy(
             session, artifacts_bucket=ARTIFACTS_BUCKET, parameters=parameters

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gomodpub.core.auth import Authenticator, TokenStore
+from gomodpub.core.auth import Authenticator, RegistryConfig, TokenStore
 from gomodpub.core.client import RegistryClient, fetch_config
 from gomodpub.core.module import ModuleVersion
 from gomodpub.core.modzip import pack_dir
@@ -204,6 +204,45 @@ def test_registry_deploy_creates_a_named_stack_and_prints_its_endpoints(
     assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [
         ("email", "team@example.com")
     ]
+    # On AWS only an administrator makes accounts, unless asked otherwise.
+    pool = local_session.client("cognito-idp").describe_user_pool(
+        UserPoolId=deployed["user_pool_id"]
+    )["UserPool"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+
+    added = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gomodpub",
+            "registry",
+            "add-user",
+            "--stack-name",
+            "teamreg",
+            "--username",
+            "newcomer",
+            "--email",
+            "newcomer@example.com",
+            "--endpoint-url",
+            endpoints.endpoint,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "GOMODPUB_PASSWORD": PASSWORD},
+    )
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == "account newcomer created on teamreg; they can sign in now\n"
+    config = RegistryConfig(
+        api_url=deployed["api_url"],
+        goproxy=deployed["goproxy"],
+        region="us-east-1",
+        user_pool_id=deployed["user_pool_id"],
+        client_id=deployed["client_id"],
+        cognito_endpoint=endpoints.endpoint,
+    )
+    session = Authenticator(config, TokenStore()).sign_in("newcomer", PASSWORD)
+    assert session.username == "newcomer"
 
 
 def test_private_reads_need_a_personal_access_token(registry_home: Path) -> None:
