@@ -836,3 +836,41 @@ def test_pack_dir_agrees_with_gozipref_on_a_mixed_tree(
     ours = modzip.pack_dir(src, M, tmp_path / "ours.zip")
 
     assert ours.h1 == _reference_h1(gozipref, src, M, tmp_path / "ref.zip")
+
+
+@pytest.mark.slow
+def test_pack_json_lists_the_files_of_the_reference_zip(
+    gozipref: Path, tmp_path: Path
+) -> None:
+    import json
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from gomodpub.cli import main
+
+    if not UUID.is_dir():
+        pytest.skip("github.com/google/uuid sources are not installed")
+    # A copy with what the rules leave out: a VCS folder, a nested module.
+    source = tmp_path / "uuid"
+    shutil.copytree(UUID, source)
+    (source / ".git").mkdir()
+    (source / ".git" / "HEAD").write_text("ref: refs/heads/master\n")
+    (source / "tools" / "gen").mkdir(parents=True)
+    (source / "tools" / "go.mod").write_text("module github.com/google/uuid/tools\n")
+    mv = ModuleVersion("github.com/google/uuid", "v1.3.0")
+    reference_h1 = _reference_h1(gozipref, source, mv, tmp_path / "ref.zip")
+    with zipfile.ZipFile(tmp_path / "ref.zip") as archive:
+        prefix = f"{mv.path}@{mv.version}/"
+        reference_files = [n.removeprefix(prefix) for n in archive.namelist()]
+
+    out = str(tmp_path / "o.zip")
+    result = CliRunner().invoke(
+        main, ["pack", str(source), "--version", mv.version, "--out", out, "--json"]
+    )
+
+    assert result.exit_code == 0, result.output
+    packed = json.loads(result.stdout)
+    assert packed["files"] == reference_files
+    assert packed["h1"] == reference_h1
+    assert {o["path"] for o in packed["omitted"]} == {".git", "tools"}
