@@ -154,17 +154,16 @@ def resolve_source(
         raise InvalidModuleError(
             f"version {version!r} is not canonical; use {canonical!r}"
         )
-    if version.endswith("+incompatible") and go_mod.is_file():
-        raise InvalidModuleError(
-            f"{version} is for modules without go.mod, but this folder has one; "
-            f"add the major version suffix to the module path instead "
-            f"(module {module_path}/{semver.major(version)})"
-        )
-    try:
-        module.check(module_path, version)
-    except InvalidModuleError as error:
-        hint = _major_hint(module_path, version, has_go_mod=go_mod.is_file())
-        raise InvalidModuleError(f"{error}{hint}") from None
+    # A major version that disagrees with the path is the usual mistake: say
+    # what to change. The go command's own check then catches anything else.
+    mismatch = [
+        w
+        for w in assess(module_path, version, [], parsed)
+        if w.code == "major-mismatch"
+    ]
+    if mismatch:
+        raise InvalidModuleError(mismatch[0].message)
+    module.check(module_path, version)
     go_version = parsed.go.version if parsed and parsed.go else ""
     return ModuleSource(directory, module_path, version, go_version, parsed)
 
@@ -173,20 +172,6 @@ def _warnings_json(warnings: list[VersionWarning]) -> list[dict[str, str]]:
     return [
         {"code": w.code, "severity": w.severity, "message": w.message} for w in warnings
     ]
-
-
-def _major_hint(module_path: str, version: str, *, has_go_mod: bool) -> str:
-    """How to fix a version whose major does not fit the module path, if that is it."""
-    prefix, path_major, _ = module.split_path_version(module_path)
-    major = semver.major(version)
-    if path_major or major in ("", "v0", "v1") or version.endswith("+incompatible"):
-        return ""
-    if not has_go_mod:
-        return f"\na module without go.mod is published as {version}+incompatible"
-    return (
-        f"\nfrom {major} on the module path ends in /{major}: change go.mod to "
-        f"`module {prefix}/{major}` (and the imports inside the module)"
-    )
 
 
 def pack(source: ModuleSource, out: Path) -> PackResult:

@@ -39,16 +39,18 @@ def test_reads_module_path_and_go_version(tmp_path: Path) -> None:
             "v2.0.0",
             None,
             InvalidModuleError,
-            "example.com/m@v2.0.0: invalid version: should be v0 or v1, not v2\n"
-            "from v2 on the module path ends in /v2: change go.mod to "
-            "`module example.com/m/v2` (and the imports inside the module)",
+            "example.com/m@v2.0.0: invalid version: should be v0 or v1, not v2; "
+            "add /v2 to the module path (go.mod: `module example.com/m/v2`) and "
+            "change the imports inside the module to match",
         ),
         (
             "module example.com/m/v3\n",
             "v2.1.0",
             None,
             InvalidModuleError,
-            "example.com/m/v3@v2.1.0: invalid version: should be v3, not v2",
+            "example.com/m/v3@v2.1.0: invalid version: should be v3, not v2; "
+            "change /v3 to /v2 in the module path (go.mod: `module "
+            "example.com/m/v2`) and change the imports inside the module to match",
         ),
         (
             "module example.com/m\n",
@@ -69,9 +71,11 @@ def test_reads_module_path_and_go_version(tmp_path: Path) -> None:
             "v2.0.0+incompatible",
             None,
             InvalidModuleError,
-            "v2.0.0+incompatible is for modules without go.mod, but this folder has "
-            "one; add the major version suffix to the module path instead "
-            "(module example.com/m/v2)",
+            "example.com/m@v2.0.0+incompatible: invalid version: +incompatible "
+            "suffix not allowed: module contains a go.mod file, so semantic import "
+            "versioning is required; add /v2 to the module path (go.mod: `module "
+            "example.com/m/v2`) and change the imports inside the module to match, "
+            "then publish v2.0.0",
         ),
         (
             "module example.com/m\n",
@@ -86,8 +90,10 @@ def test_reads_module_path_and_go_version(tmp_path: Path) -> None:
             "v2.0.0",
             "example.com/legacy",
             InvalidModuleError,
-            "example.com/legacy@v2.0.0: invalid version: should be v0 or v1, not v2\n"
-            "a module without go.mod is published as v2.0.0+incompatible",
+            "example.com/legacy@v2.0.0: invalid version: should be v0 or v1, not v2; "
+            "add /v2 to the module path (go.mod: `module example.com/legacy/v2`) and "
+            "change the imports inside the module to match, or publish "
+            "v2.0.0+incompatible if the module has no go.mod",
         ),
     ],
 )

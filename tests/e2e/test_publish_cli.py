@@ -176,7 +176,9 @@ def test_legacy_module_without_go_mod_is_published_as_incompatible(
         module_path,
     )
     assert wrong_version.returncode == 1
-    assert "published as v2.0.0+incompatible" in wrong_version.stderr
+    assert "or publish v2.0.0+incompatible if the module has no go.mod" in (
+        wrong_version.stderr
+    )
 
     packed = gomodpub(
         user_home,
