@@ -159,9 +159,22 @@ def main(ctx: click.Context, registry: str | None, verbose: bool) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     ctx.obj = {"registry": registry}
     if ctx.invoked_subcommand is None:
+        _require_display()
         from gomodpub.gui.app import run_app
 
         sys.exit(run_app(registry_url=registry, launcher=_StartingLauncher(True)))
+
+
+def _require_display() -> None:
+    """Refuse to open the app where Qt would find no screen to open it on."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    raise GomodpubError(
+        "there is no display to open the app on (DISPLAY and WAYLAND_DISPLAY are "
+        "unset); use the command line instead (gomodpub --help)"
+    )
 
 
 # -- the local registry --------------------------------------------------------

@@ -112,3 +112,19 @@ def test_the_first_ctrl_c_asks_to_cancel_and_the_second_aborts() -> None:
         with pytest.raises(KeyboardInterrupt):
             os.kill(os.getpid(), signal.SIGINT)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_the_app_without_a_display_points_to_the_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+
+    code, _, stderr = run()
+
+    assert code == 1
+    assert stderr == (
+        "gomodpub: there is no display to open the app on (DISPLAY and "
+        "WAYLAND_DISPLAY are unset); use the command line instead (gomodpub --help)\n"
+    )
