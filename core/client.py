@@ -26,6 +26,7 @@ from gomodpub.core.errors import (
 logger = logging.getLogger(__name__)
 
 UPLOAD_CHUNK = 256 * 1024
+PART_ATTEMPTS = 3
 CONFLICT_CODES = {"version-exists", "not-owner"}
 
 
@@ -44,6 +45,21 @@ class UploadTicket:
     url: str = ""
     method: str = "PUT"
     headers: dict[str, str] = field(default_factory=dict)
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    """For "multipart": each part's number and size, and its url to send it
+    to, or its etag when the registry holds it already (a resumed upload)."""
+
+
+class _Tally:
+    """Passes progress on and counts it, so a failed attempt can take it back."""
+
+    def __init__(self, report: Callable[[int], None]) -> None:
+        self.report = report
+        self.sent = 0
+
+    def __call__(self, count: int) -> None:
+        self.sent += count
+        self.report(count)
 
 
 class UploadCancelledError(RegistryError):
@@ -157,6 +173,7 @@ class RegistryClient:
             url=str(upload.get("url", "")),
             method=str(upload.get("method", "PUT")),
             headers=dict(upload.get("headers") or {}),
+            parts=list(upload.get("parts") or []),
         )
 
     def upload(
@@ -166,28 +183,123 @@ class RegistryClient:
         progress: ProgressCallback | None = None,
         cancelled: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Send the zip to the ticket's presigned URL, reporting progress."""
+        """Send the zip as the ticket says, reporting progress.
+
+        A multipart ticket skips the parts the registry holds already, retries
+        a failed part a few times (progress then goes back by what that part
+        had sent), and asks the registry to join the parts at the end.
+        """
         size = os.path.getsize(zip_path)
+
+        def report(count: int) -> None:
+            if progress is not None:
+                progress(bytes_transferred=count, total=size)
+
+        if ticket.method != "multipart":
+            self._send_range(
+                ticket.method,
+                ticket.url,
+                zip_path,
+                0,
+                size,
+                ticket.headers,
+                report,
+                cancelled,
+            )
+            return
+
+        etags: list[dict[str, Any]] = []
+        offset = 0
+        for part in ticket.parts:
+            length = int(part["size"])
+            if "etag" in part:
+                report(length)
+            else:
+                part = {
+                    **part,
+                    "etag": self._send_part(part, zip_path, offset, report, cancelled),
+                }
+            etags.append({"number": part["number"], "etag": part["etag"]})
+            offset += length
+        self._api(
+            "POST", f"/uploads/{ticket.upload_id}/complete", json={"parts": etags}
+        )
+
+    def _send_part(
+        self,
+        part: dict[str, Any],
+        zip_path: Path,
+        offset: int,
+        report: Callable[[int], None],
+        cancelled: Callable[[], bool],
+    ) -> str:
+        """PUT one part, a few times if needed; returns its ETag."""
+        attempt = 1
+        while True:
+            tally = _Tally(report)
+            try:
+                response = self._send_range(
+                    "PUT",
+                    str(part["url"]),
+                    zip_path,
+                    offset,
+                    int(part["size"]),
+                    {},
+                    tally,
+                    cancelled,
+                )
+                return str(response.headers.get("ETag", ""))
+            except UploadCancelledError:
+                raise
+            except RegistryError as error:
+                # What this attempt sent is sent again: progress goes back.
+                report(-tally.sent)
+                if attempt == PART_ATTEMPTS:
+                    raise RegistryError(
+                        f"sending part {part['number']} failed {attempt} times: "
+                        f"{error}; publish again to resume from there",
+                        code=error.code,
+                    ) from None
+                logger.debug("part %s failed, retrying: %s", part["number"], error)
+                attempt += 1
+
+    def _send_range(
+        self,
+        method: str,
+        url: str,
+        zip_path: Path,
+        offset: int,
+        length: int,
+        headers: dict[str, str],
+        report: Callable[[int], None],
+        cancelled: Callable[[], bool],
+    ) -> httpx.Response:
+        """Stream ``length`` bytes of the file from ``offset`` to a presigned URL."""
 
         def chunks() -> Iterator[bytes]:
             with open(zip_path, "rb") as source:
-                while chunk := source.read(UPLOAD_CHUNK):
+                source.seek(offset)
+                left = length
+                while left and (chunk := source.read(min(UPLOAD_CHUNK, left))):
                     if cancelled():
                         raise UploadCancelledError(
                             "the upload was cancelled", code="cancelled"
                         )
                     yield chunk
-                    if progress is not None:
-                        progress(bytes_transferred=len(chunk), total=size)
+                    left -= len(chunk)
+                    report(len(chunk))
 
-        headers = {"Content-Length": str(size), **ticket.headers}
         try:
-            _send(
-                self.http, ticket.method, ticket.url, content=chunks(), headers=headers
+            return _send(
+                self.http,
+                method,
+                url,
+                content=chunks(),
+                headers={"Content-Length": str(length), **headers},
             )
+        except UploadCancelledError:
+            raise
         except RegistryError as error:
-            if isinstance(error, UploadCancelledError):
-                raise
             raise RegistryError(
                 f"sending the module zip failed: {error}", code=error.code
             ) from None

@@ -49,6 +49,11 @@ logger = logging.getLogger(__name__)
 H1_PATTERN = re.compile(r"^h1:[A-Za-z0-9+/]{43}=$")
 UPLOAD_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 PRESIGN_SECONDS = 3600
+# Zips above this go in parts, so a broken connection costs one part, not all.
+MULTIPART_THRESHOLD = 64 << 20
+PART_SIZE = 16 << 20
+# Unfinished uploads expire with their incoming/ objects after a day.
+RESUME_SECONDS = 20 * 3600
 
 
 class ServiceError(GomodpubError):
@@ -106,6 +111,8 @@ class RegistryService:
         bucket: the modules bucket.
         clock: returns the current time in seconds, for upload and .info times.
         sns: a boto3 SNS client and topic_arn, to announce publications.
+        multipart_threshold: zips larger than this are uploaded in parts of
+            part_size bytes (S3 wants at least 5 MiB a part, but the last).
     """
 
     def __init__(
@@ -116,9 +123,13 @@ class RegistryService:
         clock: Callable[[], float] = time.time,
         sns: Any = None,
         topic_arn: str = "",
+        multipart_threshold: int = MULTIPART_THRESHOLD,
+        part_size: int = PART_SIZE,
     ) -> None:
         self.s3 = s3
         self.bucket = bucket
+        self.multipart_threshold = multipart_threshold
+        self.part_size = part_size
         self.clock = clock
         self.sns = sns
         self.topic_arn = topic_arn
@@ -247,6 +258,16 @@ class RegistryService:
                     published_h1=published_h1,
                 )
 
+        # The same content again, by the same user, carries on where the last
+        # attempt stopped: the parts already sent are not sent twice.
+        pending = self._pending_session(caller, module_path, version, h1, size)
+        if pending is not None:
+            logger.info("upload %s resumed by %s", pending["id"], caller.username)
+            return 200, {
+                **self._public_session(pending),
+                "upload": self._ticket(pending),
+            }
+
         upload_id = uuid.uuid4().hex
         session = {
             "id": upload_id,
@@ -260,16 +281,14 @@ class RegistryService:
             "message": "waiting for the zip",
             "created": self.clock(),
         }
+        if size > self.multipart_threshold:
+            created = self.s3.create_multipart_upload(
+                Bucket=self.bucket, Key=f"incoming/{upload_id}.zip"
+            )
+            session["multipart_id"] = created["UploadId"]
         self._put_json(f"uploads/{upload_id}.json", session)
-        # The length is signed too: the URL takes this many bytes and no more.
-        url = self.s3.generate_presigned_url(
-            "put_object",
-            Params={
-                "Bucket": self.bucket,
-                "Key": f"incoming/{upload_id}.zip",
-                "ContentLength": size,
-            },
-            ExpiresIn=PRESIGN_SECONDS,
+        self._put_json(
+            self._pending_key(caller, module_path, version), {"id": upload_id}
         )
         logger.info(
             "upload %s opened for %s@%s by %s",
@@ -278,10 +297,98 @@ class RegistryService:
             version,
             caller.username,
         )
-        return 201, {
-            **self._public_session(session),
-            "upload": {"method": "PUT", "url": url, "headers": {}},
-        }
+        return 201, {**self._public_session(session), "upload": self._ticket(session)}
+
+    def _pending_key(self, caller: Caller, module_path: str, version: str) -> str:
+        escaped = module.escape_path(module_path)
+        return f"pending/{caller.sub}/{escaped}@{module.escape_version(version)}.json"
+
+    def _pending_session(
+        self, caller: Caller, module_path: str, version: str, h1: str, size: int
+    ) -> dict[str, Any] | None:
+        """The caller's unfinished multipart upload of this very content, if any."""
+        pointer = self._get_json(self._pending_key(caller, module_path, version))
+        if pointer is None or not UPLOAD_ID_PATTERN.match(str(pointer.get("id"))):
+            return None
+        session = self._get_json(f"uploads/{pointer['id']}.json")
+        if (
+            session is None
+            or session.get("status") != "pending"
+            or "multipart_id" not in session
+            or (session.get("h1"), session.get("size")) != (h1, size)
+            or self.clock() - float(session.get("created", 0)) > RESUME_SECONDS
+        ):
+            return None
+        return session
+
+    def _ticket(self, session: dict[str, Any]) -> dict[str, Any]:
+        """How to send the zip: one presigned PUT, or presigned parts."""
+        key = f"incoming/{session['id']}.zip"
+        size = int(session["size"])
+        if "multipart_id" not in session:
+            # The length is signed too: the URL takes this many bytes, no more.
+            url = self.s3.generate_presigned_url(
+                "put_object",
+                Params={"Bucket": self.bucket, "Key": key, "ContentLength": size},
+                ExpiresIn=PRESIGN_SECONDS,
+            )
+            return {"method": "PUT", "url": url, "headers": {}}
+
+        received = self._received_parts(session)
+        parts = []
+        for number, start in enumerate(range(0, size, self.part_size), start=1):
+            length = min(self.part_size, size - start)
+            part: dict[str, Any] = {"number": number, "size": length}
+            if number in received:
+                part["etag"] = received[number]
+            else:
+                part["url"] = self.s3.generate_presigned_url(
+                    "upload_part",
+                    Params={
+                        "Bucket": self.bucket,
+                        "Key": key,
+                        "UploadId": session["multipart_id"],
+                        "PartNumber": number,
+                        "ContentLength": length,
+                    },
+                    ExpiresIn=PRESIGN_SECONDS,
+                )
+            parts.append(part)
+        return {"method": "multipart", "part_size": self.part_size, "parts": parts}
+
+    def _received_parts(self, session: dict[str, Any]) -> dict[int, str]:
+        """The parts S3 holds already, by number, with their ETags."""
+        listing = self.s3.list_parts(
+            Bucket=self.bucket,
+            Key=f"incoming/{session['id']}.zip",
+            UploadId=session["multipart_id"],
+        )
+        return {int(p["PartNumber"]): str(p["ETag"]) for p in listing.get("Parts", [])}
+
+    def complete_upload(
+        self, caller: Caller, upload_id: str, parts: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Join the parts of a multipart upload into the zip the worker checks."""
+        session = self._session_for(caller, upload_id)
+        if session["status"] != "pending" or "multipart_id" not in session:
+            raise ServiceError(
+                409, "not-multipart", f"upload {upload_id} takes no parts now"
+            )
+        try:
+            joined = sorted((int(p["number"]), str(p["etag"])) for p in parts)
+        except (KeyError, TypeError, ValueError):
+            raise ServiceError(
+                400, "bad-request", "parts must be objects with number and etag"
+            ) from None
+        self.s3.complete_multipart_upload(
+            Bucket=self.bucket,
+            Key=f"incoming/{upload_id}.zip",
+            UploadId=session["multipart_id"],
+            MultipartUpload={
+                "Parts": [{"PartNumber": n, "ETag": etag} for n, etag in joined]
+            },
+        )
+        return self._public_session(session)
 
     @staticmethod
     def _public_session(session: dict[str, Any]) -> dict[str, Any]:
@@ -306,6 +413,12 @@ class RegistryService:
         if session["status"] == "pending":
             session.update(status="cancelled", message="cancelled by the user")
             self._put_json(f"uploads/{upload_id}.json", session)
+            if "multipart_id" in session:
+                self.s3.abort_multipart_upload(
+                    Bucket=self.bucket,
+                    Key=f"incoming/{upload_id}.zip",
+                    UploadId=session["multipart_id"],
+                )
             self.s3.delete_object(Bucket=self.bucket, Key=f"incoming/{upload_id}.zip")
         return self._public_session(session)
 

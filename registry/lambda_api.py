@@ -112,6 +112,11 @@ def route(service: RegistryService, event: dict[str, Any]) -> dict[str, Any]:
         return _json(status, answer)
     if resource == "/uploads/{id}" and method == "GET":
         return _json(200, service.get_upload(caller, params.get("id", "")))
+    if resource == "/uploads/{id}/complete" and method == "POST":
+        parts = _body(event).get("parts")
+        if not isinstance(parts, list):
+            raise ServiceError(400, "bad-request", "parts must be a list")
+        return _json(200, service.complete_upload(caller, params.get("id", ""), parts))
     if resource == "/uploads/{id}" and method == "DELETE":
         return _json(200, service.cancel_upload(caller, params.get("id", "")))
     if resource == "/tokens" and method == "POST":

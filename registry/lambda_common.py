@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from gomodpub.core.service import RegistryService
+from gomodpub.core.service import MULTIPART_THRESHOLD, PART_SIZE, RegistryService
 
 
 class JsonFormatter(logging.Formatter):
@@ -56,6 +56,14 @@ def make_service() -> RegistryService:
     s3 = boto3.client("s3", config=config)
     topic_arn = os.environ.get("GOMODPUB_TOPIC_ARN", "")
     sns = boto3.client("sns") if topic_arn else None
+    # Tests shrink these to send small zips in parts.
+    threshold = os.environ.get("GOMODPUB_MULTIPART_THRESHOLD")
+    part_size = os.environ.get("GOMODPUB_PART_SIZE")
     return RegistryService(
-        s3, os.environ["GOMODPUB_BUCKET"], sns=sns, topic_arn=topic_arn
+        s3,
+        os.environ["GOMODPUB_BUCKET"],
+        sns=sns,
+        topic_arn=topic_arn,
+        multipart_threshold=int(threshold) if threshold else MULTIPART_THRESHOLD,
+        part_size=int(part_size) if part_size else PART_SIZE,
     )

@@ -168,3 +168,61 @@ def test_a_cancelled_upload_stops_sending(tmp_path: Path) -> None:
         )
 
     assert len(chunks) == 1
+
+
+def test_multipart_upload_skips_held_parts_retries_and_completes(
+    tmp_path: Path,
+) -> None:
+    zip_path = tmp_path / "m.zip"
+    zip_path.write_bytes(b"a" * 10 + b"b" * 10 + b"c" * 5)
+    received: dict[str, bytes] = {}
+    failures = {"https://s3.test/part2": 1}
+    completed: list[object] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        url = str(request.url)
+        if url.endswith("/complete"):
+            completed.append(json.loads(request.content))
+            return httpx.Response(200, json={"id": "u", "status": "pending"})
+        body = request.read()
+        if failures.get(url):
+            failures[url] -= 1
+            return httpx.Response(500, text="slow down")
+        received[url] = body
+        return httpx.Response(200, headers={"ETag": f'"{url[-5:]}"'})
+
+    ticket = UploadTicket(
+        status="pending",
+        upload_id="u",
+        method="multipart",
+        parts=[
+            {"number": 1, "size": 10, "etag": '"held"'},
+            {"number": 2, "size": 10, "url": "https://s3.test/part2"},
+            {"number": 3, "size": 5, "url": "https://s3.test/part3"},
+        ],
+    )
+    progress: list[int] = []
+
+    client_for(httpx.MockTransport(handler)).upload(
+        ticket,
+        zip_path,
+        lambda bytes_transferred, **kw: progress.append(bytes_transferred),
+    )
+
+    assert received == {
+        "https://s3.test/part2": b"b" * 10,
+        "https://s3.test/part3": b"c" * 5,
+    }
+    assert completed == [
+        {
+            "parts": [
+                {"number": 1, "etag": '"held"'},
+                {"number": 2, "etag": '"part2"'},
+                {"number": 3, "etag": '"part3"'},
+            ]
+        }
+    ]
+    # The held part counts at once; the failed attempt is taken back.
+    assert progress[0] == 10
+    assert -10 in progress
+    assert sum(progress) == 25

@@ -377,3 +377,76 @@ def test_a_token_needs_a_sensible_name(service: RegistryService, name: str) -> N
         service.create_token(ALICE, name)
 
     assert raised.value.status == 400
+
+
+def test_a_large_zip_goes_in_parts_and_resumes_where_it_stopped(
+    s3: FakeS3, tmp_path: Path
+) -> None:
+    from gomodpub.core.dirhash import hash_zip
+
+    service = RegistryService(
+        s3,
+        BUCKET,
+        clock=lambda: 1_700_000_000.0,
+        multipart_threshold=100,
+        part_size=150,
+    )
+    zip_path = make_zip(tmp_path, "big", {**HELLO, "big.go": "x" * 400}, "v1.0.0")
+    data, h1 = zip_path.read_bytes(), hash_zip(zip_path)
+    status, first = service.start_upload(ALICE, MODULE, "v1.0.0", len(data), h1)
+
+    assert status == 201
+    ticket = first["upload"]
+    assert ticket["method"] == "multipart"
+    sizes = [part["size"] for part in ticket["parts"]]
+    assert sum(sizes) == len(data) and set(sizes[:-1]) == {150}
+    assert all("url" in part and "etag" not in part for part in ticket["parts"])
+
+    # The first part arrives; then the connection breaks and the user retries.
+    upload_id = first["id"]
+    multipart_id = next(iter(s3.multipart))
+    s3.put_part(multipart_id, 1, data[:150])
+    status, resumed = service.start_upload(ALICE, MODULE, "v1.0.0", len(data), h1)
+
+    assert (status, resumed["id"]) == (200, upload_id)
+    parts = resumed["upload"]["parts"]
+    assert parts[0] == {"number": 1, "size": 150, "etag": '"etag-1-150"'}
+    assert all("url" in part for part in parts[1:])
+
+    etags = [{"number": 1, "etag": parts[0]["etag"]}]
+    for part in parts[1:]:
+        start = (part["number"] - 1) * 150
+        chunk = data[start : start + part["size"]]
+        etags.append(
+            {
+                "number": part["number"],
+                "etag": s3.put_part(multipart_id, part["number"], chunk),
+            }
+        )
+    service.complete_upload(ALICE, upload_id, etags)
+
+    assert s3.objects[(BUCKET, f"incoming/{upload_id}.zip")] == data
+    assert (
+        service.process_incoming(f"incoming/{upload_id}.zip")["status"] == "published"
+    )
+    # Another user, or other content, never picks up this upload.
+    assert (
+        service.start_upload(BOB, "example.com/bob", "v1.0.0", len(data), h1)[0] == 201
+    )
+
+
+def test_cancelling_a_multipart_upload_aborts_it(s3: FakeS3, tmp_path: Path) -> None:
+    from gomodpub.core.dirhash import hash_zip
+
+    service = RegistryService(s3, BUCKET, multipart_threshold=10, part_size=100)
+    zip_path = make_zip(tmp_path, "a", HELLO, "v1.0.0")
+    _, answer = service.start_upload(
+        ALICE, MODULE, "v1.0.0", zip_path.stat().st_size, hash_zip(zip_path)
+    )
+
+    service.cancel_upload(ALICE, answer["id"])
+
+    assert s3.multipart == {}
+    with pytest.raises(ServiceError) as raised:
+        service.complete_upload(ALICE, answer["id"], [])
+    assert raised.value.code == "not-multipart"

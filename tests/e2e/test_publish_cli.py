@@ -311,3 +311,65 @@ def test_a_wrong_password_is_refused_clearly(user_home: Path, username: str) -> 
     assert result.stderr.strip() == (
         "gomodpub: signing in failed: wrong username or password"
     )
+
+
+def test_a_large_module_is_sent_in_parts(user_home: Path, tmp_path: Path) -> None:
+    from gomodpub.registry.local import LocalRegistry
+
+    local = LocalRegistry(user_home / "data" / "local-registry")
+    endpoints = local.status()
+    assert endpoints is not None
+    session = local.boto_session(endpoints.port)
+    function = session.client("cloudformation").describe_stack_resource(
+        StackName="gomodpub", LogicalResourceId="ApiFunction"
+    )["StackResourceDetail"]["PhysicalResourceId"]
+    aws_lambda = session.client("lambda")
+    variables = aws_lambda.get_function_configuration(FunctionName=function)[
+        "Environment"
+    ]["Variables"]
+    # Parts from 1 MiB on, 5 MiB each (S3's smallest): a 12 MiB zip takes three.
+    aws_lambda.update_function_configuration(
+        FunctionName=function,
+        Environment={
+            "Variables": {
+                **variables,
+                "GOMODPUB_MULTIPART_THRESHOLD": str(1 << 20),
+                "GOMODPUB_PART_SIZE": str(5 << 20),
+            }
+        },
+    )
+    try:
+        module_path = f"example.com/large{uuidlib.uuid4().hex[:8]}"
+        folder = make_module(
+            tmp_path / "large", module_path, {"go.mod": f"module {module_path}\n"}
+        )
+        (folder / "blob.bin").write_bytes(os.urandom(12 << 20))
+
+        published = gomodpub(
+            user_home, "publish", str(folder), "--version", "v1.0.0", "--json"
+        )
+    finally:
+        aws_lambda.update_function_configuration(
+            FunctionName=function, Environment={"Variables": variables}
+        )
+
+    assert published.returncode == 0, published.stderr
+    answer = as_json(published)
+    assert answer["status"] == "published", answer["message"]
+    s3 = session.client("s3")
+    bucket = f"gomodpub-modules-000000000000-{endpoints.region}"
+    sessions = [
+        json.loads(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read())
+        for item in s3.list_objects_v2(Bucket=bucket, Prefix="uploads/")["Contents"]
+    ]
+    ours = [u for u in sessions if u["module"] == module_path]
+    assert [("multipart_id" in u, u["status"]) for u in ours] == [(True, "published")]
+    scratch = tmp_path / "scratch"
+    download = run_go(
+        ["mod", "download", "-json", f"{module_path}@v1.0.0"],
+        tmp_path,
+        scratch,
+        GOPROXY=answer["goproxy"],
+        GO111MODULE="on",
+    )
+    assert json.loads(download.stdout)["Sum"] == answer["h1"], download.stderr

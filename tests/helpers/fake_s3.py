@@ -1,3 +1,4 @@
+# ruff: noqa: N803 - the parameters are named as boto3 names them
 """An in-memory S3 client with the few calls the registry service makes.
 
 It raises botocore's real ``ClientError`` with S3's codes, so the service's
@@ -28,7 +29,7 @@ class _Paginator:
     def __init__(self, s3: FakeS3) -> None:
         self.s3 = s3
 
-    def paginate(self, Bucket: str, Prefix: str = "") -> list[dict[str, Any]]:  # noqa: N803
+    def paginate(self, Bucket: str, Prefix: str = "") -> list[dict[str, Any]]:
         keys = sorted(k for (b, k) in self.s3.objects if b == Bucket)
         contents = [{"Key": k} for k in keys if k.startswith(Prefix)]
         return [{"Contents": contents}] if contents else [{}]
@@ -40,15 +41,16 @@ class FakeS3:
     def __init__(self) -> None:
         self.objects: dict[tuple[str, str], bytes] = {}
         self.puts: list[str] = []
+        self.multipart: dict[str, dict[str, Any]] = {}
 
-    def get_object(self, Bucket: str, Key: str) -> dict[str, Any]:  # noqa: N803
+    def get_object(self, Bucket: str, Key: str) -> dict[str, Any]:
         try:
             data = self.objects[(Bucket, Key)]
         except KeyError:
             raise _error("NoSuchKey", 404, "GetObject") from None
         return {"Body": io.BytesIO(data), "ContentLength": len(data)}
 
-    def head_object(self, Bucket: str, Key: str) -> dict[str, Any]:  # noqa: N803
+    def head_object(self, Bucket: str, Key: str) -> dict[str, Any]:
         try:
             data = self.objects[(Bucket, Key)]
         except KeyError:
@@ -57,10 +59,10 @@ class FakeS3:
 
     def put_object(
         self,
-        Bucket: str,  # noqa: N803
-        Key: str,  # noqa: N803
-        Body: Any,  # noqa: N803
-        IfNoneMatch: str | None = None,  # noqa: N803
+        Bucket: str,
+        Key: str,
+        Body: Any,
+        IfNoneMatch: str | None = None,
     ) -> dict[str, Any]:
         if IfNoneMatch == "*" and (Bucket, Key) in self.objects:
             raise _error("PreconditionFailed", 412, "PutObject")
@@ -69,7 +71,7 @@ class FakeS3:
         self.puts.append(Key)
         return {}
 
-    def delete_object(self, Bucket: str, Key: str) -> dict[str, Any]:  # noqa: N803
+    def delete_object(self, Bucket: str, Key: str) -> dict[str, Any]:
         self.objects.pop((Bucket, Key), None)
         return {}
 
@@ -80,8 +82,8 @@ class FakeS3:
     def generate_presigned_url(
         self,
         operation: str,
-        Params: dict[str, str],  # noqa: N803
-        ExpiresIn: int,  # noqa: N803
+        Params: dict[str, str],
+        ExpiresIn: int,
     ) -> str:
         signed = "".join(
             f"&{name}={value}"
@@ -91,6 +93,51 @@ class FakeS3:
         return (
             f"https://s3.test/{Params['Bucket']}/{Params['Key']}?op={operation}{signed}"
         )
+
+    # -- multipart uploads: parts land in self.parts until completed --
+
+    def create_multipart_upload(self, Bucket: str, Key: str) -> dict[str, Any]:
+        upload_id = f"mp-{len(self.multipart) + 1}"
+        self.multipart[upload_id] = {"key": (Bucket, Key), "parts": {}}
+        return {"UploadId": upload_id}
+
+    def put_part(self, upload_id: str, number: int, data: bytes) -> str:
+        """What a client's PUT to a presigned part URL does; returns the ETag."""
+        etag = f'"etag-{number}-{len(data)}"'
+        self.multipart[upload_id]["parts"][number] = (etag, data)
+        return etag
+
+    def list_parts(self, Bucket: str, Key: str, UploadId: str) -> dict[str, Any]:
+        parts = self.multipart[UploadId]["parts"]
+        return {
+            "Parts": [
+                {"PartNumber": n, "ETag": etag}
+                for n, (etag, _) in sorted(parts.items())
+            ]
+        }
+
+    def complete_multipart_upload(
+        self,
+        Bucket: str,
+        Key: str,
+        UploadId: str,
+        MultipartUpload: dict[str, Any],
+    ) -> dict[str, Any]:
+        parts = self.multipart.pop(UploadId)["parts"]
+        data = b""
+        for wanted in MultipartUpload["Parts"]:
+            etag, chunk = parts[wanted["PartNumber"]]
+            if etag != wanted["ETag"]:
+                raise _error("InvalidPart", 400, "CompleteMultipartUpload")
+            data += chunk
+        self.objects[(Bucket, Key)] = data
+        return {}
+
+    def abort_multipart_upload(
+        self, Bucket: str, Key: str, UploadId: str
+    ) -> dict[str, Any]:
+        self.multipart.pop(UploadId, None)
+        return {}
 
     def get_paginator(self, name: str) -> _Paginator:
         assert name == "list_objects_v2"
