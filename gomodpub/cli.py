@@ -182,7 +182,7 @@ def _require_display() -> None:
 
 @main.group()
 def registry() -> None:
-    """Run the local registry (MiniStack on 127.0.0.1)."""
+    """Run the local registry, or deploy one to your AWS account."""
 
 
 def _print_endpoints(endpoints: Any, as_json: bool) -> None:
