@@ -312,6 +312,10 @@ class RegistryClient:
         """Cancel a pending upload."""
         return self._api("DELETE", f"/uploads/{upload_id}")
 
+    def modules(self) -> list[dict[str, Any]]:
+        """The user's modules, each with its published versions."""
+        return list(self._api("GET", "/modules").get("modules", []))
+
     def versions(self, module: str) -> list[str]:
         """The versions of a module published on the registry."""
         answer = self._api("GET", f"/modules/{module}/versions")

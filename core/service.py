@@ -188,6 +188,24 @@ class RegistryService:
     def _owner_key(module_path: str) -> str:
         return f"owners/{module.escape_path(module_path)}.json"
 
+    @staticmethod
+    def _user_module_key(sub: str, module_path: str) -> str:
+        return f"users/{sub}/modules/{module.escape_path(module_path)}.json"
+
+    def list_modules(self, caller: Caller) -> list[dict[str, Any]]:
+        """The modules the caller owns, each with its published versions."""
+        prefix = f"users/{caller.sub}/modules/"
+        found = []
+        paginator = self.s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                escaped = item["Key"][len(prefix) : -len(".json")]
+                module_path = module.unescape_path(escaped)
+                found.append(
+                    {"module": module_path, "versions": self.versions(module_path)}
+                )
+        return sorted(found, key=lambda m: str(m["module"]))
+
     # -- uploads ----------------------------------------------------------
 
     def start_upload(
@@ -492,9 +510,15 @@ class RegistryService:
             )
         go_mod = _read_go_mod(zip_path, module_path, version)
 
-        # The owner record is created once; later uploads must match it.
+        # The owner record is created once; later uploads must match it. The
+        # user's own index of modules lets GET /modules list them cheaply.
         owner = {"sub": session["owner_sub"], "username": session["owner"]}
-        if not self._put_json(self._owner_key(module_path), owner, create_only=True):
+        if self._put_json(self._owner_key(module_path), owner, create_only=True):
+            self._put_json(
+                self._user_module_key(session["owner_sub"], module_path),
+                {"module": module_path},
+            )
+        else:
             current = self._get_json(self._owner_key(module_path)) or {}
             if current.get("sub") != session["owner_sub"]:
                 return {

@@ -422,6 +422,23 @@ def logout(ctx: click.Context) -> None:
     click.echo("signed out")
 
 
+@main.command()
+@_json_option("the modules")
+@click.pass_context
+def modules(ctx: click.Context, as_json: bool) -> None:
+    """List the modules you have published, with their versions."""
+    connection = _connect(ctx, quiet=as_json)
+    connection.ensure_signed_in()
+    found = connection.client.modules()
+    if as_json:
+        _emit_json({"modules": found, "goproxy": connection.config.goproxy})
+        return
+    for item in found:
+        click.echo(f"{item['module']}  {' '.join(item['versions'])}")
+    if not found:
+        click.echo("no modules yet; publish one with: gomodpub publish DIR --version V")
+
+
 @main.group()
 def token() -> None:
     """Personal access tokens, for the go command to read modules."""

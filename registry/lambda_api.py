@@ -128,6 +128,8 @@ def route(service: RegistryService, event: dict[str, Any]) -> dict[str, Any]:
     if resource == "/tokens/{id}" and method == "DELETE":
         service.revoke_token(caller, params.get("id", ""))
         return _json(200, {"revoked": params.get("id", "")})
+    if resource == "/modules" and method == "GET":
+        return _json(200, {"modules": service.list_modules(caller)})
     if resource == "/modules/{proxy+}" and method == "GET":
         module_path, _, tail = params.get("proxy", "").rpartition("/")
         if tail == "versions":

@@ -450,3 +450,17 @@ def test_cancelling_a_multipart_upload_aborts_it(s3: FakeS3, tmp_path: Path) -> 
     with pytest.raises(ServiceError) as raised:
         service.complete_upload(ALICE, answer["id"], [])
     assert raised.value.code == "not-multipart"
+
+
+def test_each_user_lists_the_modules_they_own(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    for version in ("v1.0.0", "v1.1.0"):
+        zip_path = make_zip(tmp_path, version, HELLO, version)
+        upload_id = upload(service, s3, ALICE, zip_path, version)
+        service.process_incoming(f"incoming/{upload_id}.zip")
+
+    assert service.list_modules(ALICE) == [
+        {"module": MODULE, "versions": ["v1.0.0", "v1.1.0"]}
+    ]
+    assert service.list_modules(BOB) == []

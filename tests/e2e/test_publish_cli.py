@@ -120,6 +120,8 @@ def test_same_content_again_is_already_published_and_other_content_conflicts(
         gomodpub(user_home, "publish", str(folder), "--version", "v1.0.0", "--json")
     )
     assert first["status"] == "published"
+    listed = as_json(gomodpub(user_home, "modules", "--json"))["modules"]
+    assert {"module": module_path, "versions": ["v1.0.0"]} in listed
 
     again = gomodpub(user_home, "publish", str(folder), "--version", "v1.0.0", "--json")
     assert again.returncode == 0
