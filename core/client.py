@@ -321,9 +321,9 @@ class RegistryClient:
         answer = self._api("GET", f"/modules/{module}/versions")
         return [str(v) for v in answer.get("versions", [])]
 
-    def create_token(self, name: str) -> dict[str, Any]:
+    def create_token(self, name: str, days: int = 90) -> dict[str, Any]:
         """Make a personal access token; its secret is in ``token``, once."""
-        return self._api("POST", "/tokens", json={"name": name})
+        return self._api("POST", "/tokens", json={"name": name, "days": days})
 
     def list_tokens(self) -> list[dict[str, Any]]:
         """The user's tokens, without secrets."""

@@ -54,6 +54,9 @@ MULTIPART_THRESHOLD = 64 << 20
 PART_SIZE = 16 << 20
 # Unfinished uploads expire with their incoming/ objects after a day.
 RESUME_SECONDS = 20 * 3600
+# Personal access tokens expire, so a forgotten one stops working by itself.
+TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
 
 
 class ServiceError(GomodpubError):
@@ -646,11 +649,16 @@ class RegistryService:
     # -- tokens -----------------------------------------------------------
 
     def token_is_valid(self, token: str) -> bool:
-        """Whether a personal access token is known."""
+        """Whether a personal access token is known and not expired."""
         digest = hashlib.sha256(token.encode()).hexdigest()
-        return self._get(f"tokens/{digest}.json") is not None
+        record = self._get_json(f"tokens/{digest}.json")
+        if record is None:
+            return False
+        return float(record.get("expires_at", float("inf"))) > self.clock()
 
-    def create_token(self, caller: Caller, name: str) -> dict[str, Any]:
+    def create_token(
+        self, caller: Caller, name: str, days: int = TOKEN_DAYS
+    ) -> dict[str, Any]:
         """Make a personal access token for the go command; shown only once.
 
         Only its SHA-256 is stored, under ``tokens/``, where the proxy looks it
@@ -661,6 +669,12 @@ class RegistryService:
             raise ServiceError(
                 400, "bad-request", "name the token (1 to 100 characters)"
             )
+        if not 1 <= days <= MAX_TOKEN_DAYS:
+            raise ServiceError(
+                400,
+                "bad-request",
+                f"a token lasts from 1 to {MAX_TOKEN_DAYS} days, not {days}",
+            )
         token = f"gmp_{secrets.token_urlsafe(32)}"
         digest = hashlib.sha256(token.encode()).hexdigest()
         token_id = digest[:16]
@@ -670,6 +684,8 @@ class RegistryService:
             "owner_sub": caller.sub,
             "owner": caller.username,
             "created": _rfc3339(self.clock()),
+            "expires": _rfc3339(self.clock() + days * 86400),
+            "expires_at": self.clock() + days * 86400,
         }
         self._put_json(f"tokens/{digest}.json", record)
         self._put_json(
@@ -704,7 +720,7 @@ class RegistryService:
 
 
 def _public_token(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: record[k] for k in ("id", "name", "created")}
+    return {k: record[k] for k in ("id", "name", "created", "expires") if k in record}
 
 
 def basic_auth_token(header: str | None) -> str | None:

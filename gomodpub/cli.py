@@ -446,18 +446,21 @@ def token() -> None:
 
 @token.command("create")
 @click.argument("name")
+@click.option("--days", default=90, show_default=True, help="How long it lasts.")
 @_json_option("the token")
 @click.pass_context
-def token_create(ctx: click.Context, name: str, as_json: bool) -> None:
+def token_create(ctx: click.Context, name: str, days: int, as_json: bool) -> None:
     """Make a token called NAME; its secret is shown only now."""
     connection = _connect(ctx, quiet=as_json)
     session = connection.ensure_signed_in()
-    made = connection.client.create_token(name)
+    made = connection.client.create_token(name, days)
     host = httpx.URL(connection.config.goproxy).host
     if as_json:
         _emit_json({**made, "goproxy": connection.config.goproxy})
         return
-    click.echo(f"token {made['id']} ({made['name']}): {made['token']}")
+    click.echo(
+        f"token {made['id']} ({made['name']}, until {made['expires']}): {made['token']}"
+    )
     click.echo("It is shown only once. For the go command, add to ~/.netrc:")
     click.echo(f"  machine {host} login {session.username} password {made['token']}")
     click.echo(f"and use GOPROXY={connection.config.goproxy}")
@@ -475,7 +478,7 @@ def token_list(ctx: click.Context, as_json: bool) -> None:
         _emit_json({"tokens": tokens})
         return
     for item in tokens:
-        click.echo(f"{item['id']}  {item['created']}  {item['name']}")
+        click.echo(f"{item['id']}  until {item.get('expires', '-')}  {item['name']}")
     if not tokens:
         click.echo("no tokens; make one with: gomodpub token create NAME")
 

@@ -9,6 +9,7 @@ import os
 from typing import Any
 
 from gomodpub.core.service import (
+    TOKEN_DAYS,
     Caller,
     ProxyAnswer,
     RegistryService,
@@ -120,9 +121,12 @@ def route(service: RegistryService, event: dict[str, Any]) -> dict[str, Any]:
     if resource == "/uploads/{id}" and method == "DELETE":
         return _json(200, service.cancel_upload(caller, params.get("id", "")))
     if resource == "/tokens" and method == "POST":
-        return _json(
-            201, service.create_token(caller, str(_body(event).get("name", "")))
-        )
+        body = _body(event)
+        try:
+            days = int(body.get("days", TOKEN_DAYS))
+        except (TypeError, ValueError):
+            raise ServiceError(400, "bad-request", "days must be a number") from None
+        return _json(201, service.create_token(caller, str(body.get("name", "")), days))
     if resource == "/tokens" and method == "GET":
         return _json(200, {"tokens": service.list_tokens(caller)})
     if resource == "/tokens/{id}" and method == "DELETE":

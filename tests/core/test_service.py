@@ -358,7 +358,12 @@ def test_tokens_are_stored_hashed_listed_and_revoked(
     assert service.token_is_valid(made["token"])
     assert not [data for data in s3.objects.values() if made["token"].encode() in data]
     assert service.list_tokens(ALICE) == [
-        {"id": made["id"], "name": "laptop", "created": "2023-11-14T22:13:20Z"}
+        {
+            "id": made["id"],
+            "name": "laptop",
+            "created": "2023-11-14T22:13:20Z",
+            "expires": "2024-02-12T22:13:20Z",
+        }
     ]
     assert service.list_tokens(BOB) == []
     with pytest.raises(ServiceError) as raised:
@@ -464,3 +469,16 @@ def test_each_user_lists_the_modules_they_own(
         {"module": MODULE, "versions": ["v1.0.0", "v1.1.0"]}
     ]
     assert service.list_modules(BOB) == []
+
+
+def test_a_token_stops_working_when_it_expires(s3: FakeS3) -> None:
+    now = [1_700_000_000.0]
+    service = RegistryService(s3, BUCKET, clock=lambda: now[0])
+    made = service.create_token(ALICE, "ci", days=2)
+
+    now[0] += 2 * 86400 - 1
+    assert service.token_is_valid(made["token"])
+    now[0] += 2
+    assert not service.token_is_valid(made["token"])
+    with pytest.raises(ServiceError):
+        service.create_token(ALICE, "forever", days=366)
