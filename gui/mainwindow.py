@@ -11,13 +11,14 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDropEvent,
+    QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -51,6 +53,7 @@ from gomodpub.gui.filetree import totals_text
 from gomodpub.gui.gomodview import GoModView
 from gomodpub.gui.message import Level
 from gomodpub.gui.models import Models
+from gomodpub.gui.mymodulesmodel import MODULE_ROLE, VERSION_ROLE, go_get_line
 from gomodpub.gui.outcome import ConflictChoice, ConflictDialog, OutcomeDialog
 from gomodpub.gui.publishmodel import PublishOutcome
 from gomodpub.gui.signin import SignInDialog
@@ -61,6 +64,8 @@ logger = logging.getLogger(__name__)
 EXPAND_LIMIT = 300
 # Wait for the typing to pause before asking the registry for versions.
 VERSIONS_DELAY_MS = 600
+# What the "My modules" tab says when nobody is signed in.
+NOT_SIGNED_IN_MODULES = "Sign in to see the modules you have published."
 # How each severity of a version warning is marked, and in what colour.
 _NOTE_MARKS = {"warning": ("⚠", "#b26a00"), "info": ("ℹ", "#1a56a8")}  # noqa: RUF001
 
@@ -265,7 +270,67 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.versions_list, 1)
         layout.addLayout(bottom)
         self.tabs.addTab(versions, "Published versions")
+        self.tabs.addTab(self._build_my_modules(), "My modules")
         return self.tabs
+
+    def _build_my_modules(self) -> QWidget:
+        page = QWidget()
+        self.my_modules_tree = QTreeView()
+        self.my_modules_tree.setObjectName("myModulesTree")
+        self.my_modules_tree.setModel(self.models.my_modules)
+        self.my_modules_tree.setHeaderHidden(True)
+        self.my_modules_tree.setUniformRowHeights(True)
+        self.my_modules_tree.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
+        self.my_modules_tree.setContextMenuPolicy(
+            Qt.ContextMenuPolicy.CustomContextMenu
+        )
+        self.my_modules_tree.customContextMenuRequested.connect(self._my_modules_menu)
+        self.my_modules_tree.selectionModel().currentChanged.connect(
+            self._my_module_selected
+        )
+        self.go_get_edit = QLineEdit()
+        self.go_get_edit.setObjectName("goGetLine")
+        self.go_get_edit.setReadOnly(True)
+        self.go_get_edit.setPlaceholderText("pick a version")
+        self.copy_go_get_button = QPushButton("Copy")
+        self.copy_go_get_button.setObjectName("copyGoGet")
+        self.copy_go_get_button.setToolTip("Copy the go get line")
+        self.copy_go_get_button.clicked.connect(
+            lambda: self.copy_text(self.go_get_edit.text())
+        )
+        self.goproxy_edit = QLineEdit()
+        self.goproxy_edit.setObjectName("goproxyUrl")
+        self.goproxy_edit.setReadOnly(True)
+        self.copy_goproxy_button = QPushButton("Copy")
+        self.copy_goproxy_button.setObjectName("copyGoproxy")
+        self.copy_goproxy_button.setToolTip("Copy the GOPROXY URL")
+        self.copy_goproxy_button.clicked.connect(
+            lambda: self.copy_text(self.goproxy_edit.text())
+        )
+        self.my_modules_status = QLabel(NOT_SIGNED_IN_MODULES)
+        self.my_modules_status.setObjectName("hint")
+        self.my_modules_status.setWordWrap(True)
+        self.my_modules_refresh = QPushButton("Refresh")
+        self.my_modules_refresh.setObjectName("myModulesRefresh")
+        self.my_modules_refresh.clicked.connect(self.refresh_my_modules)
+
+        details = QGridLayout()
+        details.setColumnStretch(1, 1)
+        details.addWidget(QLabel("go get:"), 0, 0)
+        details.addWidget(self.go_get_edit, 0, 1)
+        details.addWidget(self.copy_go_get_button, 0, 2)
+        details.addWidget(QLabel("GOPROXY:"), 1, 0)
+        details.addWidget(self.goproxy_edit, 1, 1)
+        details.addWidget(self.copy_goproxy_button, 1, 2)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.my_modules_status, 1)
+        bottom.addWidget(self.my_modules_refresh)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.my_modules_tree, 1)
+        layout.addLayout(details)
+        layout.addLayout(bottom)
+        self._my_module_selected(QModelIndex())
+        return page
 
     def _build_publish_box(self) -> QWidget:
         box = QGroupBox("Publish")
@@ -383,6 +448,11 @@ class MainWindow(QMainWindow):
         m.versions.loading_changed.connect(self._versions_loading)
         m.versions.loaded.connect(self._versions_loaded)
         m.versions.failed.connect(self.versions_status.setText)
+
+        m.my_modules.loading_changed.connect(self._my_modules_loading)
+        m.my_modules.loaded.connect(self._my_modules_loaded)
+        m.my_modules.failed.connect(self._my_modules_failed)
+        m.my_modules.cleared.connect(lambda: self._my_module_selected(QModelIndex()))
         self._validity_changed(m.module.valid, m.module.problem)
 
     # -- actions ---------------------------------------------------------------
@@ -457,6 +527,22 @@ class MainWindow(QMainWindow):
             return
         self.models.versions.refresh(connection.client, module_path)
 
+    def refresh_my_modules(self) -> None:
+        """List the signed-in user's modules and versions, or nothing."""
+        connection = self.models.connection.connection
+        if connection is None or not self.models.connection.username:
+            self.models.my_modules.clear_modules()
+            self.my_modules_status.setText(NOT_SIGNED_IN_MODULES)
+            return
+        self.models.my_modules.refresh(connection.client)
+
+    def copy_text(self, text: str) -> None:
+        """Put ``text`` on the clipboard and say so."""
+        if not text:
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage(f"copied: {text}", 4000)
+
     def show_message(self, level: str, text: str) -> None:
         """Show a message from the one message path."""
         if level == Level.INFO:
@@ -486,6 +572,7 @@ class MainWindow(QMainWindow):
         self._suggestions_changed(self.models.module.suggestions)
         self._update_actions()
         self.refresh_versions()
+        self.refresh_my_modules()
         if username and self._publish_after_sign_in:
             self._publish_after_sign_in = False
             self.publish()
@@ -640,6 +727,7 @@ class MainWindow(QMainWindow):
         self.outcome_dialog.open()
         if outcome.result.ok:
             self.refresh_versions()
+            self.refresh_my_modules()
 
     def _conflict_chosen(self, choice: str) -> None:
         dialog = self.conflict_dialog
@@ -666,6 +754,56 @@ class MainWindow(QMainWindow):
             else f"Nothing published yet for {module}."
         )
 
+    def _my_modules_loading(self, loading: bool) -> None:
+        self.my_modules_refresh.setEnabled(
+            not loading and bool(self.models.connection.username)
+        )
+        if loading:
+            self.my_modules_status.setText("reading your modules…")
+
+    def _my_modules_loaded(self, count: int) -> None:
+        self.my_modules_status.setText(
+            f"{count} module{'s' if count != 1 else ''} published by you"
+            if count
+            else "You have not published any module yet."
+        )
+        self.my_modules_tree.expandAll()
+        self._my_module_selected(self.my_modules_tree.currentIndex())
+
+    def _my_modules_failed(self, text: str) -> None:
+        self.my_modules_status.setText(f"Cannot list your modules: {text}")
+        self._my_module_selected(QModelIndex())
+
+    def _my_module_selected(self, index: QModelIndex) -> None:
+        module = index.data(MODULE_ROLE) if index.isValid() else None
+        version = index.data(VERSION_ROLE) if index.isValid() else None
+        self.go_get_edit.setText(go_get_line(module, version) if version else "")
+        self.goproxy_edit.setText(self.models.my_modules.goproxy)
+        self.copy_go_get_button.setEnabled(bool(version))
+        self.copy_goproxy_button.setEnabled(bool(self.models.my_modules.goproxy))
+
+    def _my_modules_menu(self, pos: QPoint) -> None:
+        index = self.my_modules_tree.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = self.my_modules_context_menu(index)
+        menu.popup(self.my_modules_tree.viewport().mapToGlobal(pos))
+
+    def my_modules_context_menu(self, index: QModelIndex) -> QMenu:
+        """The copy actions for a row of the "My modules" tree."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        module = index.data(MODULE_ROLE)
+        version = index.data(VERSION_ROLE)
+        if version:
+            line = go_get_line(module, version)
+            menu.addAction(f"Copy “{line}”", lambda: self.copy_text(line))
+        menu.addAction("Copy module path", lambda: self.copy_text(module))
+        goproxy = self.models.my_modules.goproxy
+        if goproxy:
+            menu.addAction("Copy GOPROXY URL", lambda: self.copy_text(goproxy))
+        return menu
+
     def _update_actions(self) -> None:
         connection = self.models.connection
         ready = connection.state == State.READY
@@ -690,6 +828,7 @@ class MainWindow(QMainWindow):
         self.sign_out_action.setEnabled(bool(connection.username))
         self.account_button.setEnabled(ready)
         self.refresh_button.setEnabled(ready and bool(connection.username))
+        self.my_modules_refresh.setEnabled(ready and bool(connection.username))
 
     # -- Qt events ---------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from gomodpub.gui.connectionmodel import ConnectionModel
 from gomodpub.gui.filetree import FileTreeModel
 from gomodpub.gui.message import MessageBridge
 from gomodpub.gui.modulemodel import ModuleModel
+from gomodpub.gui.mymodulesmodel import MyModulesModel
 from gomodpub.gui.ports import Connector, PublisherFactory
 from gomodpub.gui.publishmodel import PublishModel, default_publisher
 from gomodpub.gui.versionsmodel import VersionsModel
@@ -28,6 +29,7 @@ class Models:
     files: FileTreeModel
     publish: PublishModel
     versions: VersionsModel
+    my_modules: MyModulesModel
 
 
 def create_models(
@@ -57,6 +59,7 @@ def create_models(
         files=FileTreeModel(parent),
         publish=PublishModel(messages, publisher_factory, parent=parent),
         versions=VersionsModel(parent),
+        my_modules=MyModulesModel(parent),
     )
     _connect(models)
     return models

@@ -42,6 +42,8 @@ class ClientLike(Protocol):
 
     def versions(self, module: str) -> list[str]: ...
 
+    def modules(self) -> list[dict[str, Any]]: ...
+
 
 class ConnectionLike(Protocol):
     """A connected registry (``core.connection.Connection``)."""

@@ -18,6 +18,7 @@ from gomodpub.gui.filetree import INVALID_COLOR, OMITTED_COLOR
 from gomodpub.gui.mainwindow import MainWindow
 from gomodpub.gui.signin import SignInDialog
 from tests.helpers.gui_fakes import (
+    GOPROXY,
     LOCAL_H1,
     OTHER_H1,
     FakeAuth,
@@ -880,3 +881,124 @@ def test_an_expired_session_signs_out_and_offers_to_sign_in(
         qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
     assert [s.version for s in publisher.sources] == ["v1.0.0", "v1.0.0"]
     assert window.user_label.text() == "signed in as alice"
+
+
+# -- my modules ------------------------------------------------------------------------
+
+
+def sign_in_and_list(qtbot: QtBot, window: MainWindow) -> None:
+    """Sign in and wait until the user's modules are listed."""
+    with qtbot.waitSignal(window.models.my_modules.loaded, timeout=3000):
+        sign_in(qtbot, window)
+
+
+def test_my_modules_are_listed_after_sign_in_newest_first(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection
+) -> None:
+    connection.client.published = {
+        "example.com/hello": ["v1.0.0", "v1.10.0", "v1.2.0"],
+        "example.com/other": ["v0.1.0"],
+    }
+    assert window.my_modules_status.text() == (
+        "Sign in to see the modules you have published."
+    )
+    assert not window.my_modules_refresh.isEnabled()
+
+    sign_in_and_list(qtbot, window)
+
+    assert window.models.my_modules.modules() == {
+        "example.com/hello": ["v1.10.0", "v1.2.0", "v1.0.0"],
+        "example.com/other": ["v0.1.0"],
+    }
+    assert window.my_modules_status.text() == "2 modules published by you"
+    assert window.my_modules_refresh.isEnabled()
+
+    # Picking a version shows what to copy.
+    model = window.models.my_modules
+    newest = model.index(0, 0, model.index(0, 0))
+    window.my_modules_tree.setCurrentIndex(newest)
+    assert window.go_get_edit.text() == "go get example.com/hello@v1.10.0"
+    assert window.goproxy_edit.text() == GOPROXY
+    qtbot.mouseClick(window.copy_go_get_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == "go get example.com/hello@v1.10.0"
+    menu = window.my_modules_context_menu(newest)
+    assert [a.text() for a in menu.actions()] == [
+        "Copy “go get example.com/hello@v1.10.0”",
+        "Copy module path",
+        "Copy GOPROXY URL",
+    ]
+    menu.actions()[2].trigger()
+    assert QApplication.clipboard().text() == GOPROXY
+    menu.deleteLater()
+
+
+def test_my_modules_are_refreshed_after_a_publication(
+    qtbot: QtBot,
+    window: MainWindow,
+    connection: FakeConnection,
+    publisher: FakePublisher,
+    tmp_path: Path,
+) -> None:
+    def published(source: ModuleSource):  # type: ignore[no-untyped-def]
+        connection.client.published.setdefault(source.module_path, []).append(
+            source.version
+        )
+        return result_for(source, PublishStatus.PUBLISHED)
+
+    publisher.outcomes = [published]
+    sign_in_and_list(qtbot, window)
+    assert window.models.my_modules.modules() == {}
+    assert window.my_modules_status.text() == ("You have not published any module yet.")
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+
+    with qtbot.waitSignal(window.models.my_modules.loaded, timeout=3000):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    assert window.models.my_modules.modules() == {"example.com/hello": ["v1.0.0"]}
+    assert window.my_modules_status.text() == "1 module published by you"
+
+
+def test_my_modules_say_when_the_registry_fails(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection
+) -> None:
+    connection.client.published = {"example.com/hello": ["v1.0.0"]}
+    sign_in_and_list(qtbot, window)
+    assert window.models.my_modules.modules() != {}
+
+    connection.client.modules_error = RegistryError(
+        "the registry cannot be reached", code="unreachable"
+    )
+    with qtbot.waitSignal(window.models.my_modules.failed, timeout=3000):
+        qtbot.mouseClick(window.my_modules_refresh, Qt.MouseButton.LeftButton)
+
+    assert window.models.my_modules.modules() == {}
+    assert window.my_modules_status.text() == (
+        "Cannot list your modules: the registry cannot be reached"
+    )
+    assert window.my_modules_refresh.isEnabled()  # so the user can retry
+
+    connection.client.modules_error = None
+    with qtbot.waitSignal(window.models.my_modules.loaded, timeout=3000):
+        qtbot.mouseClick(window.my_modules_refresh, Qt.MouseButton.LeftButton)
+    assert window.models.my_modules.modules() == {"example.com/hello": ["v1.0.0"]}
+
+
+def test_my_modules_are_cleared_on_sign_out(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection
+) -> None:
+    connection.client.published = {"example.com/hello": ["v1.0.0"]}
+    sign_in_and_list(qtbot, window)
+    model = window.models.my_modules
+    window.my_modules_tree.setCurrentIndex(model.index(0, 0, model.index(0, 0)))
+    assert window.go_get_edit.text() == "go get example.com/hello@v1.0.0"
+
+    with qtbot.waitSignal(window.models.connection.user_changed):
+        window.models.connection.sign_out()
+
+    assert model.modules() == {}
+    assert window.go_get_edit.text() == ""
+    assert not window.copy_go_get_button.isEnabled()
+    assert window.my_modules_status.text() == (
+        "Sign in to see the modules you have published."
+    )
+    assert not window.my_modules_refresh.isEnabled()

@@ -16,6 +16,7 @@ from typing import Any
 
 from gomodpub.core.errors import AuthError
 from gomodpub.core.publish import ModuleSource, PublishResult, PublishStatus
+from gomodpub.core.semver import sort_versions
 
 GOPROXY = "http://127.0.0.1:1/proxy"
 LOCAL_H1 = "h1:LOCALLOCALLOCALLOCALLOCALLOCALLOCALLOCAL0000="
@@ -91,14 +92,29 @@ class FakeConfig:
 
 
 class FakeClient:
-    """Knows which versions each module has."""
+    """Knows which versions each module has.
+
+    Every module in ``published`` belongs to the signed-in user. Set
+    ``modules_error`` to make ``modules()`` raise it (a registry that is down).
+    """
 
     def __init__(self, versions: dict[str, list[str]] | None = None) -> None:
         self.published = {k: list(v) for k, v in (versions or {}).items()}
         self.config = FakeConfig()
+        self.modules_error: Exception | None = None
+        self.modules_calls = 0
 
     def versions(self, module: str) -> list[str]:
         return list(self.published.get(module, []))
+
+    def modules(self) -> list[dict[str, Any]]:
+        self.modules_calls += 1
+        if self.modules_error is not None:
+            raise self.modules_error
+        return [
+            {"module": module, "versions": sort_versions(versions)}
+            for module, versions in sorted(self.published.items())
+        ]
 
 
 @dataclass
