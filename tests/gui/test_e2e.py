@@ -108,7 +108,14 @@ def test_sign_up_drop_publish_and_fetch_back(
     if go_binary() is not None:
         assert_go_fetches_and_builds_uuid(result.goproxy, shown_h1, tmp_path / "go")
 
-    # The versions panel lists it.
+    # The versions panel lists it, and so does the list of the user's modules.
     qtbot.waitUntil(
         lambda: "v1.3.0" in window.models.versions.versions(), timeout=30_000
+    )
+    qtbot.waitUntil(
+        lambda: (
+            window.models.my_modules.modules().get("github.com/google/uuid")
+            == ["v1.3.0"]
+        ),
+        timeout=30_000,
     )
