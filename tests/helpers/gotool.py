@@ -62,6 +62,21 @@ func main() {
 UUID_PROGRAM_OUTPUT = "91da4ff0-bcdb-5fa4-b85d-7c2de6ebc8fe"
 
 
+def go_download_sum(
+    module_at_version: str, goproxy: str, cwd: Path, scratch: Path
+) -> str:
+    """The h1 the go command reports when it downloads a module from goproxy."""
+    download = run_go(
+        ["mod", "download", "-json", module_at_version],
+        cwd,
+        scratch,
+        GOPROXY=goproxy,
+        GO111MODULE="on",
+    )
+    assert download.returncode == 0, download.stdout + download.stderr
+    return str(json.loads(download.stdout)["Sum"])
+
+
 def assert_go_fetches_and_builds_uuid(goproxy: str, h1: str, scratch: Path) -> None:
     """The go command downloads uuid v1.3.0 with ``h1`` and a program using it runs."""
     program = scratch / "hello"
@@ -69,14 +84,10 @@ def assert_go_fetches_and_builds_uuid(goproxy: str, h1: str, scratch: Path) -> N
     (program / "go.mod").write_text("module example.com/hello\n\ngo 1.19\n")
     (program / "main.go").write_text(UUID_PROGRAM)
 
-    download = run_go(
-        ["mod", "download", "-json", "github.com/google/uuid@v1.3.0"],
-        program,
-        scratch,
-        GOPROXY=goproxy,
+    assert (
+        go_download_sum("github.com/google/uuid@v1.3.0", goproxy, program, scratch)
+        == h1
     )
-    assert download.returncode == 0, download.stdout + download.stderr
-    assert json.loads(download.stdout)["Sum"] == h1
 
     run = run_go(["run", "."], program, scratch, GOPROXY=goproxy)
     assert run.returncode == 0, run.stderr
