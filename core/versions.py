@@ -58,12 +58,16 @@ Warnings (:func:`assess`), in this order, each with a stable code:
     ``already-published`` (warning)
         The version exists; it names the next free version.
     ``retracted`` (warning)
-        A retract directive of go.mod covers it; its rationale is quoted.
+        A retract directive covers it, in the go.mod being published or in the
+        go.mod whose retractions the go command reads (that of the highest
+        version, see :func:`retractions_source`); its rationale is quoted.
     ``older-than-latest`` (warning)
         ``go get PATH@latest`` would keep choosing another published version:
         the latest release (or the latest prerelease while there is no
-        release), not counting retracted versions. ``+incompatible`` versions
-        are compared with the other ``+incompatible`` versions only.
+        release), not counting versions retracted by the go.mod of the highest
+        version (this one's when it is the highest, else ``latest_go_mod``).
+        ``+incompatible`` versions are compared with the other
+        ``+incompatible`` versions only.
     ``prerelease`` (info)
         ``@latest`` does not choose a prerelease while a release exists.
 
@@ -93,6 +97,7 @@ __all__ = [
     "assess",
     "next_free_patch",
     "raise_for_errors",
+    "retractions_source",
     "suggest",
 ]
 
@@ -256,12 +261,17 @@ def assess(
     version: str,
     published: Iterable[str],
     go_mod: ModFile | None = None,
+    *,
+    latest_go_mod: ModFile | None = None,
 ) -> list[VersionWarning]:
     """Tell what is wrong or risky about publishing version of module_path.
 
     Args:
-        go_mod: the module's go.mod, for its retractions; None means there is
-            none, or it is not known, which allows ``+incompatible`` from v2 on.
+        go_mod: the go.mod being published, for its retractions; None means
+            there is none, or it is not known, which allows ``+incompatible``
+            from v2 on.
+        latest_go_mod: the go.mod of :func:`retractions_source`, when that is
+            a published version; None when it is not known.
 
     Raises:
         InvalidModuleError: module_path is not a valid module path.
@@ -302,20 +312,27 @@ def assess(
             message += f"; the next free version is {free}"
         warnings.append(VersionWarning("already-published", "warning", message))
 
+    # The go command reads retractions from the go.mod of the highest version
+    # only: this go.mod's count once this version is the highest.
+    group = _latest_group(line, version, versions)
+    source = _retractions_source(version, group)
+    in_force = retractions if source == version else _retractions(latest_go_mod)
     for retraction in retractions:
         if retraction.covers(version):
-            warnings.append(_retracted_warning(version, retraction))
+            warnings.append(_retracted_warning(version, retraction, "go.mod"))
             break
+    else:
+        for retraction in in_force:
+            if retraction.covers(version):
+                where = f"the go.mod of {source}"
+                warnings.append(_retracted_warning(version, retraction, where))
+                break
 
     # What "go get PATH@latest" chooses once this version is out as well.
-    if semver.build(version) == _INCOMPATIBLE:
-        group = [v for v in versions if semver.build(v) == _INCOMPATIBLE]
-    else:
-        group = [v for v in versions if line.holds(v)]
     listed = [
         v
         for v in group
-        if not module.is_pseudo_version(v) and not any(r.covers(v) for r in retractions)
+        if not module.is_pseudo_version(v) and not any(r.covers(v) for r in in_force)
     ]
     latest_release = _highest(v for v in listed if not semver.prerelease(v))
     # A release beats every prerelease, so only a prerelease meets prereleases.
@@ -343,6 +360,26 @@ def assess(
             )
         warnings.append(VersionWarning("prerelease", "info", message))
     return warnings
+
+
+def retractions_source(module_path: str, version: str, published: Iterable[str]) -> str:
+    """Return the version whose go.mod retractions count once version is out.
+
+    The go command reads retract directives from the go.mod of the module's
+    highest version (the highest release, or the highest prerelease while
+    there is no release), so another go.mod's retractions only count once it
+    is the highest. Returns version itself when it will be the highest.
+
+    Raises:
+        InvalidModuleError: module_path is not a valid module path, or version
+            is not a semantic version.
+    """
+    if not semver.is_valid(version):
+        raise InvalidModuleError(f"{version!r} is not a semantic version")
+    line = _Line.of(module_path)
+    version = module.canonical_version(version)
+    versions = [module.canonical_version(v) for v in published if semver.is_valid(v)]
+    return _retractions_source(version, _latest_group(line, version, versions))
 
 
 def raise_for_errors(warnings: Iterable[VersionWarning]) -> None:
@@ -478,6 +515,26 @@ def _major_suggestion(
 
 # ---------------------------------------------------------------------------
 # Published and retracted versions
+
+
+def _latest_group(line: _Line, version: str, versions: Sequence[str]) -> list[str]:
+    """The published versions that @latest weighs version against."""
+    if semver.build(version) == _INCOMPATIBLE:
+        return [v for v in versions if semver.build(v) == _INCOMPATIBLE]
+    return [v for v in versions if line.holds(v)]
+
+
+def _retractions_source(version: str, group: Sequence[str]) -> str:
+    """The highest of group and version, as the go command picks it."""
+    tagged = [v for v in group if not module.is_pseudo_version(v)]
+    if not module.is_pseudo_version(version):
+        tagged.append(version)
+    if not tagged:
+        return version
+    releases = [v for v in tagged if not semver.prerelease(v)]
+    highest = _highest(releases or tagged)
+    # Equal versions that differ in build metadata are the same version.
+    return version if semver.compare(highest, version) == 0 else highest
 
 
 @dataclass(frozen=True, slots=True)
@@ -662,8 +719,10 @@ def _major_mismatch(line: _Line, version: str, *, has_go_mod: bool) -> str:
     return ""
 
 
-def _retracted_warning(version: str, retraction: _Retraction) -> VersionWarning:
-    message = f"{version} is retracted by go.mod ({retraction.directive()})"
+def _retracted_warning(
+    version: str, retraction: _Retraction, where: str
+) -> VersionWarning:
+    message = f"{version} is retracted by {where} ({retraction.directive()})"
     if retraction.rationale:
         rationale = " ".join(retraction.rationale.split())
         message += f': "{rationale}"'

@@ -682,15 +682,24 @@ ASSESS_CASES = [
         M,
         "v1.1.0",
         ["v1.0.0", "v1.2.0", "v1.3.0"],
+        # Only the highest version's go.mod retracts, and this is not it.
         _go_mod(M, "v1.3.0 // broken"),
         [
             (
                 "older-than-latest",
-                "v1.1.0 is lower than v1.2.0, the latest version of example.com/m: "
-                "`go get example.com/m@latest` will keep choosing v1.2.0",
+                "v1.1.0 is lower than v1.3.0, the latest version of example.com/m: "
+                "`go get example.com/m@latest` will keep choosing v1.3.0",
             )
         ],
-        id="older-than-latest-not-retracted",
+        id="older-than-latest-local-retraction-does-not-count",
+    ),
+    pytest.param(
+        M,
+        "v1.4.0",
+        ["v1.0.0", "v1.2.0", "v1.3.0"],
+        _go_mod(M, "v1.3.0 // broken"),
+        [],
+        id="highest-carries-the-retraction",
     ),
     pytest.param(
         M,
@@ -772,6 +781,80 @@ def test_assess(
 ) -> None:
     got = versions.assess(path, version, published, go_mod)
     assert [(w.code, w.message) for w in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("version", "latest_go_mod", "expected"),
+    [
+        pytest.param(
+            "v1.1.0",
+            _go_mod(M, "v1.3.0 // broken"),
+            [
+                (
+                    "older-than-latest",
+                    "v1.1.0 is lower than v1.2.0, the latest version of "
+                    "example.com/m: `go get example.com/m@latest` will keep "
+                    "choosing v1.2.0",
+                )
+            ],
+            id="highest-retracts-itself",
+        ),
+        pytest.param(
+            "v1.1.0",
+            _go_mod(M, "[v1.1.0, v1.3.0] // all bad"),
+            [
+                (
+                    "retracted",
+                    "v1.1.0 is retracted by the go.mod of v1.3.0 (retract "
+                    '[v1.1.0, v1.3.0]): "all bad"; the go command will not choose '
+                    "it and warns whoever uses it: publish it only to carry the "
+                    "retraction, or choose another version",
+                ),
+            ],
+            id="highest-retracts-this-one",
+        ),
+        pytest.param("v1.4.0", _go_mod(M, "v1.3.0"), [], id="this-one-is-highest"),
+    ],
+)
+def test_assess_reads_retractions_of_the_highest_version(
+    version: str,
+    latest_go_mod: modfile.ModFile,
+    expected: list[tuple[str, str]],
+) -> None:
+    published = ["v1.0.0", "v1.2.0", "v1.3.0"]
+
+    got = versions.assess(M, version, published, latest_go_mod=latest_go_mod)
+
+    assert [(w.code, w.message) for w in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "version", "published", "expected"),
+    [
+        (M, "v1.1.0", ["v1.0.0", "v1.3.0"], "v1.3.0"),
+        (M, "v1.4.0", ["v1.0.0", "v1.3.0"], "v1.4.0"),
+        (M, "v1.3.0", ["v1.0.0", "v1.3.0"], "v1.3.0"),
+        # A release outranks any prerelease; prereleases count only alone.
+        (M, "v1.5.0-rc.1", ["v1.3.0"], "v1.3.0"),
+        (M, "v1.5.0-rc.2", ["v1.5.0-rc.1"], "v1.5.0-rc.2"),
+        (M, "v1.0.0", ["v1.1.0-rc.1"], "v1.0.0"),
+        # Pseudo-versions and other major lines do not count.
+        (M, "v1.0.0", ["v1.0.1-0.20240101000000-abcdefabcdef", "v2.0.0"], "v1.0.0"),
+        ("example.com/m/v2", "v2.1.0", ["v1.9.0", "v2.2.0"], "v2.2.0"),
+        (M, "v2.1.0+incompatible", ["v2.3.0+incompatible"], "v2.3.0+incompatible"),
+        (
+            M,
+            "v0.0.0-20240101000000-abcdefabcdef",
+            [],
+            "v0.0.0-20240101000000-abcdefabcdef",
+        ),
+        (M, "v0.0.0-20240101000000-abcdefabcdef", ["v0.1.0"], "v0.1.0"),
+    ],
+)
+def test_retractions_source(
+    path: str, version: str, published: list[str], expected: str
+) -> None:
+    assert versions.retractions_source(path, version, published) == expected
 
 
 def test_assess_severities() -> None:
