@@ -41,8 +41,15 @@ from typing import Any
 
 from gomodpub.core import module, semver
 from gomodpub.core.dirhash import hash_zip
-from gomodpub.core.errors import GomodpubError, InvalidModuleError, ZipError
+from gomodpub.core.errors import (
+    GomodpubError,
+    InvalidModuleError,
+    ModFileError,
+    ZipError,
+)
+from gomodpub.core.modfile import parse_lax
 from gomodpub.core.modzip import MAX_ZIP_FILE, check_zip
+from gomodpub.core.versions import assess
 
 logger = logging.getLogger(__name__)
 
@@ -97,13 +104,29 @@ def _is_missing(error: Exception) -> bool:
 
 
 def _is_precondition_failed(error: Exception) -> bool:
+    """Whether a conditional write found the object there already."""
     response = getattr(error, "response", {})
     code = response.get("Error", {}).get("Code", "")
     status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    return code in ("PreconditionFailed", "ConditionalRequestConflict") or status in (
-        409,
-        412,
-    )
+    return bool(code == "PreconditionFailed" or status == 412)
+
+
+def _is_write_in_progress(error: Exception) -> bool:
+    """Whether S3 refused a conditional write because another one was under way.
+
+    S3 then asks for a retry: the other write may yet fail, so this one has not
+    lost the race.
+    """
+    response = getattr(error, "response", {})
+    code = response.get("Error", {}).get("Code", "")
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return bool(code == "ConditionalRequestConflict" or status == 409)
+
+
+# How often a conditional write is tried while another one to its key is under
+# way, and how long to wait before the first retry (doubled after each).
+WRITE_ATTEMPTS = 5
+WRITE_RETRY_SECONDS = 0.2
 
 
 class RegistryService:
@@ -113,9 +136,11 @@ class RegistryService:
         s3: a boto3 S3 client.
         bucket: the modules bucket.
         clock: returns the current time in seconds, for upload and .info times.
+        sleep: waits before a conditional write is tried again.
         sns: a boto3 SNS client and topic_arn, to announce publications.
         multipart_threshold: zips larger than this are uploaded in parts of
             part_size bytes (S3 wants at least 5 MiB a part, but the last).
+        public_reads: whether GOPROXY reads need no personal access token.
     """
 
     def __init__(
@@ -124,16 +149,20 @@ class RegistryService:
         bucket: str,
         *,
         clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
         sns: Any = None,
         topic_arn: str = "",
         multipart_threshold: int = MULTIPART_THRESHOLD,
         part_size: int = PART_SIZE,
+        public_reads: bool = False,
     ) -> None:
         self.s3 = s3
+        self.public_reads = public_reads
         self.bucket = bucket
         self.multipart_threshold = multipart_threshold
         self.part_size = part_size
         self.clock = clock
+        self.sleep = sleep
         self.sns = sns
         self.topic_arn = topic_arn
 
@@ -155,25 +184,38 @@ class RegistryService:
 
     def _put(self, key: str, data: bytes, *, create_only: bool = False) -> bool:
         """Write an object; with create_only, return False if it already exists."""
-        extra: dict[str, Any] = {"IfNoneMatch": "*"} if create_only else {}
-        try:
-            self.s3.put_object(Bucket=self.bucket, Key=key, Body=data, **extra)
-        except Exception as error:
-            if create_only and _is_precondition_failed(error):
-                return False
-            raise
-        return True
+        if not create_only:
+            self.s3.put_object(Bucket=self.bucket, Key=key, Body=data)
+            return True
+        return self._create(key, lambda: data)
 
     def _put_file(self, key: str, path: str) -> None:
         """Upload a file unless the key exists (its content is then the same)."""
         with open(path, "rb") as source:
+
+            def body() -> Any:
+                source.seek(0)
+                return source
+
+            self._create(key, body)
+
+    def _create(self, key: str, body: Callable[[], Any]) -> bool:
+        """Write an object only if the key is free; return False if it is not."""
+        delay, attempt = WRITE_RETRY_SECONDS, 1
+        while True:
             try:
                 self.s3.put_object(
-                    Bucket=self.bucket, Key=key, Body=source, IfNoneMatch="*"
+                    Bucket=self.bucket, Key=key, Body=body(), IfNoneMatch="*"
                 )
+                return True
             except Exception as error:
-                if not _is_precondition_failed(error):
+                if _is_precondition_failed(error):
+                    return False
+                if not _is_write_in_progress(error) or attempt == WRITE_ATTEMPTS:
                     raise
+            logger.debug("a write to %s is under way; trying again", key)
+            self.sleep(delay)
+            delay, attempt = delay * 2, attempt + 1
 
     def _put_json(
         self, key: str, value: dict[str, Any], *, create_only: bool = False
@@ -252,7 +294,7 @@ class RegistryService:
                 403,
                 "not-owner",
                 f"{module_path} belongs to {owner.get('username', 'another user')}; "
-                "ask them to publish it or to add you as a collaborator",
+                "ask them to publish it, or publish under a module path of your own",
                 owner=owner.get("username", ""),
             )
 
@@ -512,6 +554,11 @@ class RegistryService:
                 f"the uploaded zip hashes to {h1}, not to the announced {session['h1']}"
             )
         go_mod = _read_go_mod(zip_path, module_path, version)
+        if go_mod is None:
+            # Modules without go.mod get a minimal one, as the go command does.
+            go_mod = f"module {module_path}\n".encode()
+        elif problem := _go_mod_problem(go_mod, module_path, version):
+            return _rejected(problem)
 
         # The owner record is created once; later uploads must match it. The
         # user's own index of modules lets GET /modules list them cheaply.
@@ -648,6 +695,13 @@ class RegistryService:
 
     # -- tokens -----------------------------------------------------------
 
+    def may_read(self, authorization: str | None) -> bool:
+        """Whether a GOPROXY read with this Authorization header is allowed."""
+        if self.public_reads:
+            return True
+        token = basic_auth_token(authorization)
+        return token is not None and self.token_is_valid(token)
+
     def token_is_valid(self, token: str) -> bool:
         """Whether a personal access token is known and not expired."""
         digest = hashlib.sha256(token.encode()).hexdigest()
@@ -747,12 +801,35 @@ def _rfc3339(seconds: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _read_go_mod(zip_path: str, module_path: str, version: str) -> bytes:
-    """The go.mod inside a checked module zip, or the one Go synthesizes."""
+def _read_go_mod(zip_path: str, module_path: str, version: str) -> bytes | None:
+    """The go.mod inside a checked module zip, or None if it has none."""
     name = f"{module_path}@{version}/go.mod"
     with zipfile.ZipFile(zip_path) as archive:
         try:
             return archive.read(name)
         except KeyError:
-            # Modules without go.mod get a minimal one, as the go command does.
-            return f"module {module_path}\n".encode()
+            return None
+
+
+def _go_mod_problem(data: bytes, module_path: str, version: str) -> str:
+    """Why the go command could not use this go.mod for this version, or ""."""
+    name = f"{module_path}@{version}/go.mod"
+    try:
+        # Served as text by the API, and the go command reads it as UTF-8.
+        data.decode("utf-8")
+        parsed = parse_lax(data, name)
+    except UnicodeDecodeError:
+        return "go.mod is not UTF-8 text"
+    except ModFileError as error:
+        return f"go.mod does not parse: {error}"
+    declared = parsed.module.path if parsed.module else ""
+    if declared != module_path:
+        return (
+            f"go.mod declares module {declared or 'nothing'}, not {module_path}; "
+            "the go command would refuse it"
+        )
+    return "; ".join(
+        w.message
+        for w in assess(module_path, version, [], parsed)
+        if w.severity == "error"
+    )

@@ -1,4 +1,10 @@
-"""The API Lambda: the registry's HTTP API and the GOPROXY endpoints."""
+"""The API Lambda: the registry's HTTP API and the GOPROXY endpoints.
+
+The GOPROXY files are served twice: under ``/proxy/`` to the go command,
+which shows a personal access token unless reads are public, and under
+``/modules/`` to a signed-in user of the API (the app confirms a publication
+there).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,16 @@ import base64
 import json
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
+from gomodpub.core.errors import InvalidModuleError
 from gomodpub.core.service import (
     TOKEN_DAYS,
     Caller,
     ProxyAnswer,
     RegistryService,
     ServiceError,
-    basic_auth_token,
 )
 from gomodpub.registry.lambda_common import make_service, setup_logging
 
@@ -50,7 +57,7 @@ def _body(event: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def _config() -> dict[str, Any]:
+def _config(service: RegistryService) -> dict[str, Any]:
     api_url = os.environ.get("GOMODPUB_API_URL", "").rstrip("/")
     return {
         "region": os.environ.get("AWS_REGION", ""),
@@ -60,21 +67,26 @@ def _config() -> dict[str, Any]:
         "cognito_endpoint": os.environ.get("GOMODPUB_COGNITO_ENDPOINT", ""),
         "api_url": api_url,
         "goproxy": f"{api_url}/proxy",
-        "public_reads": os.environ.get("GOMODPUB_PUBLIC_READS") == "true",
+        "public_reads": service.public_reads,
     }
 
 
 def _proxy(service: RegistryService, event: dict[str, Any], path: str) -> Any:
-    if os.environ.get("GOMODPUB_PUBLIC_READS") != "true":
-        headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-        token = basic_auth_token(headers.get("authorization"))
-        if token is None or not service.token_is_valid(token):
-            return {
-                "statusCode": 401,
-                "headers": {"WWW-Authenticate": 'Basic realm="gomodpub"'},
-                "body": "a personal access token is needed (HTTP Basic password)\n",
-            }
-    answer: ProxyAnswer = service.proxy(path)
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    if not service.may_read(headers.get("authorization")):
+        return {
+            "statusCode": 401,
+            "headers": {"WWW-Authenticate": 'Basic realm="gomodpub"'},
+            "body": "a personal access token is needed (HTTP Basic password)\n",
+        }
+    return _proxy_answer(service.proxy(path))
+
+
+def _is_goproxy_path(path: str) -> bool:
+    return "/@v/" in path or path.endswith("/@latest")
+
+
+def _proxy_answer(answer: ProxyAnswer) -> dict[str, Any]:
     # Every GOPROXY body served here is UTF-8 text (zips are redirected), and
     # API Gateway hands base64 bodies on undecoded unless the type is binary.
     return {
@@ -93,7 +105,7 @@ def route(service: RegistryService, event: dict[str, Any]) -> dict[str, Any]:
     if resource == "/proxy/{proxy+}" and method == "GET":
         return dict(_proxy(service, event, params.get("proxy", "")))
     if resource == "/config" and method == "GET":
-        return _json(200, _config())
+        return _json(200, _config(service))
     caller = _caller(event)
     if resource == "/me" and method == "GET":
         return _json(200, {"sub": caller.sub, "username": caller.username})
@@ -135,6 +147,9 @@ def route(service: RegistryService, event: dict[str, Any]) -> dict[str, Any]:
     if resource == "/modules" and method == "GET":
         return _json(200, {"modules": service.list_modules(caller)})
     if resource == "/modules/{proxy+}" and method == "GET":
+        # The GOPROXY files again, for a signed-in user rather than a token.
+        if _is_goproxy_path(params.get("proxy", "")):
+            return _proxy_answer(service.proxy(params["proxy"]))
         module_path, _, tail = params.get("proxy", "").rpartition("/")
         if tail == "versions":
             return _json(
@@ -143,15 +158,35 @@ def route(service: RegistryService, event: dict[str, Any]) -> dict[str, Any]:
     raise ServiceError(404, "not-found", f"no route for {method} {resource}")
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """The Lambda entry point."""
-    setup_logging(context)
-    try:
-        return route(make_service(), event)
-    except ServiceError as error:
-        return _json(error.status, error.body())
-    except Exception:
-        logger.exception("unexpected error on %s", event.get("resource"))
-        return _json(
-            500, {"code": "internal", "message": "internal error; see the logs"}
-        )
+def make_handler(
+    make: Callable[[], RegistryService],
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """A Lambda entry point over the service that ``make`` builds.
+
+    The service, and the AWS clients in it, is built on the first invocation
+    and kept for the later ones of the same container.
+    """
+    services: list[RegistryService] = []
+
+    def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        setup_logging(context)
+        try:
+            if not services:
+                services.append(make())
+            return route(services[0], event)
+        except ServiceError as error:
+            return _json(error.status, error.body())
+        except InvalidModuleError as error:
+            # A module path or version in the URL that Go would not accept.
+            return _json(400, {"code": "invalid-module", "message": str(error)})
+        except Exception:
+            logger.exception("unexpected error on %s", event.get("resource"))
+            return _json(
+                500, {"code": "internal", "message": "internal error; see the logs"}
+            )
+
+    return handle
+
+
+handler = make_handler(make_service)
+"""The Lambda entry point."""

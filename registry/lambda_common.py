@@ -66,4 +66,5 @@ def make_service() -> RegistryService:
         topic_arn=topic_arn,
         multipart_threshold=int(threshold) if threshold else MULTIPART_THRESHOLD,
         part_size=int(part_size) if part_size else PART_SIZE,
+        public_reads=os.environ.get("GOMODPUB_PUBLIC_READS") == "true",
     )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
+from gomodpub.core.service import RegistryService
 from gomodpub.registry.lambda_common import make_service, setup_logging
 
 logger = logging.getLogger(__name__)
@@ -32,19 +34,33 @@ def uploaded_keys(event: dict[str, Any]) -> list[tuple[str, int]]:
     return keys
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Process every uploaded zip the event names."""
-    setup_logging(context)
-    service = make_service()
-    outcomes = {}
-    for key, attempts in uploaded_keys(event):
-        try:
-            outcomes[key] = service.process_incoming(key)["status"]
-        except Exception:
-            logger.exception("processing %s failed (attempt %d)", key, attempts)
-            if attempts < MAX_ATTEMPTS:
-                # Re-raised so SQS delivers the message again later.
-                raise
-            service.fail_upload(key, "the registry could not process this upload")
-            outcomes[key] = "failed"
-    return {"processed": outcomes}
+def make_handler(
+    make: Callable[[], RegistryService],
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """A Lambda entry point over the service that ``make`` builds, once."""
+    services: list[RegistryService] = []
+
+    def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        """Process every uploaded zip the event names."""
+        setup_logging(context)
+        if not services:
+            services.append(make())
+        service = services[0]
+        outcomes = {}
+        for key, attempts in uploaded_keys(event):
+            try:
+                outcomes[key] = service.process_incoming(key)["status"]
+            except Exception:
+                logger.exception("processing %s failed (attempt %d)", key, attempts)
+                if attempts < MAX_ATTEMPTS:
+                    # Re-raised so SQS delivers the message again later.
+                    raise
+                service.fail_upload(key, "the registry could not process this upload")
+                outcomes[key] = "failed"
+        return {"processed": outcomes}
+
+    return handle
+
+
+handler = make_handler(make_service)
+"""The Lambda entry point."""

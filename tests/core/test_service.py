@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
+from gomodpub.core.dirhash import hash_zip
 from gomodpub.core.module import ModuleVersion
 from gomodpub.core.modzip import pack_dir
 from gomodpub.core.service import Caller, RegistryService, ServiceError
@@ -122,7 +125,7 @@ def test_other_content_under_a_published_version_is_a_conflict(
 
     assert raised.value.status == 409
     assert raised.value.code == "version-exists"
-    assert raised.value.details["published_h1"].startswith("h1:")
+    assert raised.value.details["published_h1"] == hash_zip(first)
     assert s3.objects == published
 
 
@@ -168,7 +171,8 @@ def test_a_zip_that_does_not_match_its_announced_hash_is_rejected(
     announced = make_zip(tmp_path, "a", HELLO, "v1.0.0")
     swapped = make_zip(tmp_path, "b", {**HELLO, "evil.go": "package hello\n"}, "v1.0.0")
     upload_id = upload(service, s3, ALICE, announced, "v1.0.0")
-    # Same size is not needed: the service checks size first, so pad to match.
+    # The size is checked first: make the session announce the swapped size,
+    # so that only the hash tells the two apart.
     data = swapped.read_bytes()
     s3.objects[(BUCKET, f"incoming/{upload_id}.zip")] = data
     service_session = json.loads(s3.objects[(BUCKET, f"uploads/{upload_id}.json")])
@@ -201,6 +205,131 @@ def test_a_hostile_zip_is_rejected_before_anything_is_published(
     assert outcome["status"] == "rejected"
     assert outcome["message"].startswith("the module zip is not valid")
     assert not [key for (_, key) in s3.objects if key.startswith("proxy/")]
+
+
+@pytest.mark.parametrize(
+    ("files", "version", "message"),
+    [
+        pytest.param(
+            {"go.mod": "module example.com/other\n", "a.go": "package a\n"},
+            "v1.0.0",
+            "go.mod declares module example.com/other, not example.com/Hello; the "
+            "go command would refuse it",
+            id="other-module-path",
+        ),
+        pytest.param(
+            {"go.mod": "go 1.21\n", "a.go": "package a\n"},
+            "v1.0.0",
+            "go.mod declares module nothing, not example.com/Hello; the go "
+            "command would refuse it",
+            id="no-module-line",
+        ),
+        pytest.param(
+            {"go.mod": "module example.com/Hello\nrequire (\n", "a.go": "package a\n"},
+            "v1.0.0",
+            "go.mod does not parse: example.com/Hello@v1.0.0/go.mod:3:1: syntax "
+            "error (unterminated block started at "
+            "example.com/Hello@v1.0.0/go.mod:2:1)",
+            id="broken",
+        ),
+        pytest.param(
+            {"go.mod": "module example.com/Hello\n", "a.go": "package a\n"},
+            "v2.0.0+incompatible",
+            "example.com/Hello@v2.0.0+incompatible: invalid version: +incompatible "
+            "suffix not allowed: module contains a go.mod file, so semantic import "
+            "versioning is required; add /v2 to the module path (go.mod: `module "
+            "example.com/Hello/v2`) and change the imports inside the module to "
+            "match, then publish v2.0.0",
+            id="incompatible-with-go-mod",
+        ),
+    ],
+)
+def test_the_worker_refuses_a_go_mod_the_go_command_would_refuse(
+    service: RegistryService,
+    s3: FakeS3,
+    tmp_path: Path,
+    files: dict[str, str],
+    version: str,
+    message: str,
+) -> None:
+    zip_path = make_zip(tmp_path, "a", files, version)
+    upload_id = upload(service, s3, ALICE, zip_path, version)
+
+    outcome = service.process_incoming(f"incoming/{upload_id}.zip")
+
+    assert (outcome["status"], outcome["message"]) == ("rejected", message)
+    assert service.versions(MODULE) == []
+
+
+def test_the_worker_refuses_a_go_mod_that_is_not_utf8(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    folder = tmp_path / "latin1"
+    folder.mkdir()
+    (folder / "go.mod").write_bytes(b"module example.com/Hello\n// caf\xe9\n")
+    zip_path = tmp_path / "latin1.zip"
+    pack_dir(folder, ModuleVersion(MODULE, "v1.0.0"), zip_path)
+    upload_id = upload(service, s3, ALICE, zip_path, "v1.0.0")
+
+    outcome = service.process_incoming(f"incoming/{upload_id}.zip")
+
+    assert (outcome["status"], outcome["message"]) == (
+        "rejected",
+        "go.mod is not UTF-8 text",
+    )
+
+
+class BusyS3(FakeS3):
+    """An S3 whose conditional writes meet a write under way, a few times."""
+
+    def __init__(self, busy: int) -> None:
+        super().__init__()
+        self.busy = busy
+
+    def put_object(self, **kwargs: Any) -> dict[str, Any]:
+        if kwargs.get("IfNoneMatch") == "*" and self.busy:
+            self.busy -= 1
+            raise ClientError(
+                {
+                    "Error": {"Code": "ConditionalRequestConflict", "Message": "busy"},
+                    "ResponseMetadata": {"HTTPStatusCode": 409},
+                },
+                "PutObject",
+            )
+        return super().put_object(**kwargs)
+
+
+def test_a_conditional_write_meeting_another_one_is_retried(tmp_path: Path) -> None:
+    s3 = BusyS3(busy=0)
+    waits: list[float] = []
+    service = RegistryService(s3, BUCKET, sleep=waits.append)
+    upload_id = upload(
+        service, s3, ALICE, make_zip(tmp_path, "a", HELLO, "v1.0.0"), "v1.0.0"
+    )
+    s3.busy = 3
+
+    outcome = service.process_incoming(f"incoming/{upload_id}.zip")
+
+    # S3's 409 means "try again", not "someone else has it".
+    assert outcome["status"] == "published"
+    assert waits == [0.2, 0.4, 0.8]
+    assert service.versions(MODULE) == ["v1.0.0"]
+
+
+def test_a_conditional_write_that_stays_busy_fails_loudly(tmp_path: Path) -> None:
+    s3 = BusyS3(busy=0)
+    service = RegistryService(s3, BUCKET, sleep=lambda seconds: None)
+    upload_id = upload(
+        service, s3, ALICE, make_zip(tmp_path, "a", HELLO, "v1.0.0"), "v1.0.0"
+    )
+    s3.busy = 100
+
+    with pytest.raises(ClientError):
+        service.process_incoming(f"incoming/{upload_id}.zip")
+
+    # The worker's retry (SQS delivers again) finds the upload still pending.
+    assert service.get_upload(ALICE, upload_id)["status"] == "pending"
+    assert service.versions(MODULE) == []
 
 
 def test_a_second_delivery_of_the_same_object_changes_nothing(

@@ -449,8 +449,8 @@ def test_not_owner_is_refused_with_the_owner_shown(
         lambda source: result_for(
             source,
             PublishStatus.REJECTED,
-            f"{source.module_path} belongs to bob; ask them to publish it or to "
-            "add you as a collaborator",
+            f"{source.module_path} belongs to bob; ask them to publish it, or "
+            "publish under a module path of your own",
             code="not-owner",
             owner="bob",
         )

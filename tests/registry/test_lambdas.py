@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -81,12 +83,10 @@ def test_a_bad_body_is_a_400_with_a_stable_code(service: RegistryService) -> Non
     assert (raised.value.status, raised.value.code) == (400, "bad-request")
 
 
-def test_handler_turns_errors_into_json(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        lambda_api, "make_service", lambda: RegistryService(FakeS3(), "b")
-    )
+def test_handler_turns_errors_into_json() -> None:
+    handler = lambda_api.make_handler(lambda: RegistryService(FakeS3(), "b"))
 
-    answer = lambda_api.handler(
+    answer = handler(
         event(
             "POST",
             "/uploads",
@@ -103,18 +103,16 @@ def test_handler_turns_errors_into_json(monkeypatch: pytest.MonkeyPatch) -> None
     }
 
 
-@pytest.mark.parametrize("public", ["true", "false"])
-def test_proxy_reads_need_a_token_unless_public(
-    service: RegistryService, monkeypatch: pytest.MonkeyPatch, public: str
-) -> None:
-    monkeypatch.setenv("GOMODPUB_PUBLIC_READS", public)
+@pytest.mark.parametrize("public", [True, False])
+def test_proxy_reads_need_a_token_unless_public(public: bool) -> None:
+    service = RegistryService(FakeS3(), "modules", public_reads=public)
 
     answer = lambda_api.route(
         service,
         event("GET", "/proxy/{proxy+}", params={"proxy": "example.com/m/@v/list"}),
     )
 
-    if public == "true":
+    if public:
         assert (answer["statusCode"], answer["body"]) == (200, "")
     else:
         assert answer["statusCode"] == 401
@@ -122,11 +120,10 @@ def test_proxy_reads_need_a_token_unless_public(
 
 
 def test_proxy_accepts_a_known_token_over_basic_auth(
-    service: RegistryService, monkeypatch: pytest.MonkeyPatch
+    service: RegistryService,
 ) -> None:
     import hashlib
 
-    monkeypatch.setenv("GOMODPUB_PUBLIC_READS", "false")
     digest = hashlib.sha256(b"secret-token").hexdigest()
     service.s3.objects[("modules", f"tokens/{digest}.json")] = b"{}"
     basic = base64.b64encode(b"ana:secret-token").decode()
@@ -173,7 +170,7 @@ def test_worker_retries_then_marks_the_upload_failed(
         raise RuntimeError("S3 is having a bad day")
 
     monkeypatch.setattr(service, "process_incoming", broken)
-    monkeypatch.setattr(lambda_worker, "make_service", lambda: service)
+    handler = lambda_worker.make_handler(lambda: service)
     key = f"incoming/{upload_id}.zip"
 
     def notice(attempt: int) -> dict[str, Any]:
@@ -185,8 +182,8 @@ def test_worker_retries_then_marks_the_upload_failed(
         }
 
     with pytest.raises(RuntimeError):
-        lambda_worker.handler(notice(1), None)
-    assert lambda_worker.handler(notice(3), None) == {"processed": {key: "failed"}}
+        handler(notice(1), None)
+    assert handler(notice(3), None) == {"processed": {key: "failed"}}
     session = json.loads(s3.objects[("modules", f"uploads/{upload_id}.json")])
     assert session["status"] == "rejected"
     assert session["message"] == (
@@ -209,8 +206,54 @@ def test_bundle_holds_core_and_handlers_but_not_the_app(tmp_path: Path) -> None:
 
 
 def test_template_wires_the_handlers_that_exist() -> None:
-    template = template_body()
+    named = re.findall(r"Handler: ([\w.]+)", template_body())
 
-    assert "Handler: gomodpub.registry.lambda_api.handler" in template
-    assert "Handler: gomodpub.registry.lambda_worker.handler" in template
-    assert callable(lambda_api.handler) and callable(lambda_worker.handler)
+    assert sorted(named) == [
+        "gomodpub.registry.lambda_api.handler",
+        "gomodpub.registry.lambda_worker.handler",
+    ]
+    for name in named:
+        module_name, _, attribute = name.rpartition(".")
+        assert callable(getattr(importlib.import_module(module_name), attribute))
+
+
+@pytest.mark.parametrize(
+    ("proxy", "message"),
+    [
+        ("Example.com/m/versions", 'malformed module path "Example.com/m"'),
+        ("example.com/a b/versions", 'malformed module path "example.com/a b"'),
+    ],
+)
+def test_a_malformed_module_path_is_a_client_error(proxy: str, message: str) -> None:
+    handler = lambda_api.make_handler(lambda: RegistryService(FakeS3(), "b"))
+
+    answer = handler(
+        event("GET", "/modules/{proxy+}", claims=CLAIMS, params={"proxy": proxy}), None
+    )
+
+    assert answer["statusCode"] == 400
+    body = json.loads(answer["body"])
+    assert body["code"] == "invalid-module"
+    assert body["message"].startswith(message)
+
+
+def test_the_api_serves_goproxy_files_to_a_signed_in_user(
+    service: RegistryService,
+) -> None:
+    service.s3.objects[("modules", "proxy/example.com/m/@v/v1.0.0.mod")] = (
+        b"module example.com/m\n"
+    )
+    params = {"proxy": "example.com/m/@v/v1.0.0.mod"}
+
+    signed_in = lambda_api.route(
+        service, event("GET", "/modules/{proxy+}", claims=CLAIMS, params=params)
+    )
+    anonymous = lambda_api.route(
+        service, event("GET", "/proxy/{proxy+}", params=params)
+    )
+
+    assert (signed_in["statusCode"], signed_in["body"]) == (
+        200,
+        "module example.com/m\n",
+    )
+    assert anonymous["statusCode"] == 401
