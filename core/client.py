@@ -72,19 +72,24 @@ def fetch_config(http: httpx.Client, config_url: str) -> RegistryConfig:
     return RegistryConfig.from_json(_json(response))
 
 
+def _shown(url: str) -> str:
+    """The URL without its query, which in a presigned URL is a credential."""
+    return str(httpx.URL(url).copy_with(query=None, fragment=None))
+
+
 def _send(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
     try:
         response = http.request(method, url, **kwargs)
     except httpx.TimeoutException:
         raise RegistryError(
-            f"the registry did not answer in time ({url}); try again later",
+            f"the registry did not answer in time ({_shown(url)}); try again later",
             code="unreachable",
         ) from None
     except httpx.HTTPError as error:
         local = httpx.URL(url).host in ("127.0.0.1", "localhost")
         hint = " Start it with `gomodpub registry up`." if local else ""
         raise RegistryError(
-            f"cannot reach the registry at {url}: {error}.{hint}",
+            f"cannot reach the registry at {_shown(url)}: {error}.{hint}",
             code="unreachable",
         ) from None
     if response.status_code < 400:
@@ -335,25 +340,52 @@ class RegistryClient:
 
     # -- GOPROXY ------------------------------------------------------------
 
+    def _proxy_request(self, path: str) -> tuple[str, dict[str, str]]:
+        """Where to GET a GOPROXY path, and with which headers.
+
+        The GOPROXY endpoints take personal access tokens, which the client
+        does not hold; where reads need one, the API serves the same files
+        under ``/modules/`` to the signed-in user.
+        """
+        if self.config.public_reads:
+            return f"{self.config.goproxy}/{path}", {}
+        return f"{self.config.api_url}/modules/{path}", {
+            "Authorization": self.id_token()
+        }
+
     def proxy_get(self, path: str) -> httpx.Response:
         """GET a GOPROXY path (already escaped), following the zip redirect."""
-        url = f"{self.config.goproxy}/{path}"
-        return _send(self.http, "GET", url, follow_redirects=True)
+        url, headers = self._proxy_request(path)
+        response = _send(self.http, "GET", url, headers=headers)
+        if response.is_redirect:
+            # The redirect is a presigned S3 URL: credentials must not follow.
+            response = _send(self.http, "GET", response.headers["Location"])
+        return response
 
     def download_zip(
         self, escaped_module: str, escaped_version: str, out: Path
     ) -> None:
         """Stream a published zip from the GOPROXY endpoint into ``out``."""
-        url = f"{self.config.goproxy}/{escaped_module}/@v/{escaped_version}.zip"
+        url, headers = self._proxy_request(f"{escaped_module}/@v/{escaped_version}.zip")
         try:
-            with self.http.stream("GET", url, follow_redirects=True) as response:
-                if response.status_code >= 400:
-                    response.read()
-                    raise _error_from(response)
-                with open(out, "wb") as sink:
-                    for chunk in response.iter_bytes(UPLOAD_CHUNK):
-                        sink.write(chunk)
+            for _ in range(2):
+                with self.http.stream("GET", url, headers=headers) as response:
+                    if response.is_redirect:
+                        # A presigned S3 URL: credentials must not follow.
+                        url, headers = response.headers["Location"], {}
+                        continue
+                    if response.status_code >= 400:
+                        response.read()
+                        raise _error_from(response)
+                    with open(out, "wb") as sink:
+                        for chunk in response.iter_bytes(UPLOAD_CHUNK):
+                            sink.write(chunk)
+                    return
+            raise RegistryError(
+                f"the registry redirected {_shown(url)} more than once",
+                code="bad-response",
+            )
         except httpx.HTTPError as error:
             raise RegistryError(
-                f"downloading {url} failed: {error}", code="unreachable"
+                f"downloading {_shown(url)} failed: {error}", code="unreachable"
             ) from None

@@ -22,9 +22,9 @@ from gomodpub.core import module, semver
 from gomodpub.core.client import RegistryClient, UploadCancelledError
 from gomodpub.core.dirhash import hash_zip
 from gomodpub.core.errors import ConflictError, GomodpubError, InvalidModuleError
-from gomodpub.core.modfile import ModFile, read_go_mod
+from gomodpub.core.modfile import ModFile, parse_lax, read_go_mod
 from gomodpub.core.modzip import PackResult, pack_dir
-from gomodpub.core.versions import VersionWarning, assess
+from gomodpub.core.versions import VersionWarning, assess, retractions_source
 from gomodpub.core.zipdiff import diff_zips
 
 logger = logging.getLogger(__name__)
@@ -213,7 +213,13 @@ class Publisher:
             "check", f"checking {source.version} against the registry"
         )
         published = self.client.versions(source.module_path)
-        warnings = assess(source.module_path, source.version, published, source.go_mod)
+        warnings = assess(
+            source.module_path,
+            source.version,
+            published,
+            source.go_mod,
+            latest_go_mod=self._retracting_go_mod(source, published),
+        )
         refusals = [w for w in warnings if w.severity == "error"]
         if refusals:
             return PublishResult(
@@ -295,12 +301,34 @@ class Publisher:
                 **self._differences(module_path, version, zip_path),
             }
             return result(PublishStatus.CONFLICT, outcome.get("message", ""), **details)
+        if status == "cancelled":
+            return result(PublishStatus.CANCELLED, outcome.get("message", status))
         if status != "published":
             return result(PublishStatus.REJECTED, outcome.get("message", status))
 
         self.listener.on_step("confirm", "fetching the version back through GOPROXY")
         self._confirm(module_path, version, packed.h1, zip_path.parent)
         return result(PublishStatus.PUBLISHED, f"published {module_path}@{version}")
+
+    def _retracting_go_mod(
+        self, source: ModuleSource, published: list[str]
+    ) -> ModFile | None:
+        """The published go.mod whose retractions count, or None.
+
+        None too when this version will be the highest (its own go.mod counts)
+        or when that go.mod cannot be had: the warnings then count no
+        retractions of the published versions.
+        """
+        highest = retractions_source(source.module_path, source.version, published)
+        if highest == source.version:
+            return None
+        path = module.escape_path(source.module_path)
+        name = f"{path}/@v/{module.escape_version(highest)}.mod"
+        try:
+            return parse_lax(self.client.proxy_get(name).content, name)
+        except GomodpubError as error:
+            logger.debug("no go.mod of %s@%s: %s", source.module_path, highest, error)
+            return None
 
     def _differences(
         self, module_path: str, version: str, zip_path: Path

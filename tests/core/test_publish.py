@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from gomodpub.core.dirhash import hash_zip
 from gomodpub.core.errors import GomodpubError, InvalidModuleError, ModFileError
-from gomodpub.core.publish import resolve_source
+from gomodpub.core.publish import (
+    Publisher,
+    PublishResult,
+    PublishStatus,
+    resolve_source,
+)
+from tests.helpers.fake_registry import FakeRegistry
 
 
 def folder(tmp_path: Path, go_mod: str | None) -> Path:
@@ -156,8 +164,6 @@ class VersionsOnlyClient:
 
 
 def test_a_pseudo_version_is_refused_before_packing(tmp_path: Path) -> None:
-    from gomodpub.core.publish import Publisher, PublishStatus
-
     version = "v0.0.0-20240101000000-abcdefabcdef"
     source = resolve_source(folder(tmp_path, "module example.com/m\n"), version)
 
@@ -184,3 +190,134 @@ def test_a_go_mod_that_is_a_link_or_a_folder_is_refused(tmp_path: Path) -> None:
             f"{path / 'go.mod'} is not a regular file (a link or a folder); the "
             "module zip can only hold a real go.mod: replace it with the file itself"
         )
+
+
+# -- the whole workflow, against the registry in-process ----------------------
+
+HELLO = {"go.mod": "module example.com/m\n\ngo 1.21\n", "m.go": "package m\n"}
+
+
+def module_folder(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def publish(
+    registry: FakeRegistry, directory: Path, version: str, **publisher: Any
+) -> PublishResult:
+    client = registry.client()
+    source = resolve_source(directory, version)
+    return Publisher(client, sleep=lambda seconds: None, **publisher).publish(source)
+
+
+def test_publishes_then_finds_the_same_content_already_published(
+    tmp_path: Path,
+) -> None:
+    registry = FakeRegistry()
+    directory = module_folder(tmp_path / "m", HELLO)
+
+    first = publish(registry, directory, "v1.0.0")
+    again = publish(registry, directory, "v1.0.0")
+
+    assert (first.status, first.message) == (
+        PublishStatus.PUBLISHED,
+        "published example.com/m@v1.0.0",
+    )
+    zip_key = ("modules", "proxy/example.com/m/@v/v1.0.0.zip")
+    assert first.h1 == hash_bytes(registry.s3.objects[zip_key], tmp_path)
+    assert (again.status, again.h1) == (PublishStatus.ALREADY_PUBLISHED, first.h1)
+
+
+def test_other_content_is_a_conflict_that_says_what_differs(tmp_path: Path) -> None:
+    registry = FakeRegistry()
+    publish(registry, module_folder(tmp_path / "a", HELLO), "v1.0.0")
+    published = dict(registry.s3.objects)
+    changed = {**HELLO, "m.go": "package m\n\nconst X = 1\n", "new.go": "package m\n"}
+
+    result = publish(registry, module_folder(tmp_path / "b", changed), "v1.0.0")
+
+    assert result.status is PublishStatus.CONFLICT
+    assert result.details["differences"] == {
+        "added": ["new.go"],
+        "removed": [],
+        "changed": ["m.go"],
+        "go_mod_diff": [],
+    }
+    assert registry.s3.objects == published
+
+
+def test_a_registry_with_private_reads_is_confirmed_through_the_api(
+    tmp_path: Path,
+) -> None:
+    registry = FakeRegistry(public_reads=False)
+
+    result = publish(registry, module_folder(tmp_path / "m", HELLO), "v1.0.0")
+
+    assert result.status is PublishStatus.PUBLISHED
+    reads = [
+        (r.url.host, r.url.path, "Authorization" in r.headers)
+        for r in registry.requests
+        if r.method == "GET" and "/@v/" in r.url.path
+    ]
+    # The session goes to the API; the presigned S3 link gets no credentials.
+    assert reads == [
+        ("api.test", "/v1/modules/example.com/m/@v/v1.0.0.info", True),
+        ("api.test", "/v1/modules/example.com/m/@v/v1.0.0.zip", True),
+        ("s3.test", "/modules/proxy/example.com/m/@v/v1.0.0.zip", False),
+    ]
+
+
+def test_cancelling_while_the_registry_checks_is_a_cancel(tmp_path: Path) -> None:
+    registry = FakeRegistry()
+    registry.hold = True
+
+    def cancelled() -> bool:
+        # The user clicks Cancel once the zip is up and the wait has begun.
+        return any(r.url.path.startswith("/v1/uploads/") for r in registry.requests)
+
+    result = publish(
+        registry, module_folder(tmp_path / "m", HELLO), "v1.0.0", cancelled=cancelled
+    )
+
+    assert (result.status, result.message) == (
+        PublishStatus.CANCELLED,
+        "cancelled while waiting",
+    )
+    sessions = [
+        registry.upload_session(key.removeprefix("uploads/").removesuffix(".json"))
+        for (_, key) in registry.s3.objects
+        if key.startswith("uploads/")
+    ]
+    assert [s["status"] for s in sessions] == ["cancelled"]
+    assert registry.service.versions("example.com/m") == []
+
+
+def test_retractions_come_from_the_highest_published_go_mod(tmp_path: Path) -> None:
+    registry = FakeRegistry()
+    publish(registry, module_folder(tmp_path / "a", HELLO), "v1.0.0")
+    retracting = {**HELLO, "go.mod": HELLO["go.mod"] + "\nretract v1.3.0 // broken\n"}
+    publish(registry, module_folder(tmp_path / "b", retracting), "v1.3.0")
+
+    result = publish(registry, module_folder(tmp_path / "c", HELLO), "v1.1.0")
+
+    # v1.3.0 retracts itself, so @latest picks v1.1.0: nothing to warn about.
+    assert result.status is PublishStatus.PUBLISHED
+    assert "warnings" not in result.details
+
+
+def test_a_lower_version_is_told_what_latest_stays(tmp_path: Path) -> None:
+    registry = FakeRegistry()
+    publish(registry, module_folder(tmp_path / "a", HELLO), "v1.3.0")
+
+    result = publish(registry, module_folder(tmp_path / "b", HELLO), "v1.1.0")
+
+    assert result.status is PublishStatus.PUBLISHED
+    assert [w["code"] for w in result.details["warnings"]] == ["older-than-latest"]
+
+
+def hash_bytes(data: bytes, scratch: Path) -> str:
+    path = scratch / "served.zip"
+    path.write_bytes(data)
+    return hash_zip(path)
