@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from gomodpub.core.aws import EndpointSession
-from gomodpub.core.errors import AuthError
+from gomodpub.core.errors import AuthError, RegistryError
 
 logger = logging.getLogger(__name__)
 
@@ -260,9 +260,14 @@ class Authenticator:
         try:
             cognito.renew_access_token()
         except Exception as error:
-            logger.info(
-                "the saved session for %s is no longer valid: %s", username, error
-            )
+            if _error_code(error) != "NotAuthorizedException":
+                # Cognito could not be asked: the saved session may be fine.
+                raise RegistryError(
+                    _cognito_message(error, "renewing the session")
+                    + "; try again later",
+                    code="unreachable",
+                ) from None
+            logger.debug("the saved session of %s has expired: %s", username, error)
             self.store.delete(self._store_key(username))
             return None
         self._session = Session(
@@ -297,16 +302,42 @@ class Authenticator:
                 raise AuthError("your session has expired; sign in again")
             return renewed.id_token
 
-    def sign_out(self) -> None:
-        """Forget the session and its saved refresh token."""
+    def sign_out(self, username: str = "") -> None:
+        """Forget the session and its saved refresh token, and revoke that token.
+
+        Args:
+            username: whose saved session to forget when none is active.
+        """
         if self._session is not None:
-            self.store.delete(self._store_key(self._session.username))
+            username = self._session.username
         self._session = None
+        if not username:
+            return
+        key = self._store_key(username)
+        refresh_token = self.store.get(key)
+        self.store.delete(key)
+        if refresh_token:
+            self._revoke(refresh_token)
+
+    def _revoke(self, refresh_token: str) -> None:
+        """Make a refresh token useless for whoever holds a copy of it."""
+        try:
+            self._cognito().client.revoke_token(
+                Token=refresh_token, ClientId=self.config.client_id
+            )
+        except Exception as error:
+            # Forgotten here, it still expires by itself at Cognito.
+            logger.warning("the session could not be revoked at Cognito: %s", error)
+
+
+def _error_code(error: Exception) -> str:
+    response = getattr(error, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
 
 
 def _cognito_message(error: Exception, doing: str) -> str:
     response = getattr(error, "response", None) or {}
-    code = response.get("Error", {}).get("Code", "")
+    code = _error_code(error)
     text = response.get("Error", {}).get("Message", "") or str(error)
     hints = {
         "NotAuthorizedException": "wrong username or password",

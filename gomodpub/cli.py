@@ -416,9 +416,7 @@ def login(ctx: click.Context, username: str | None) -> None:
 def logout(ctx: click.Context) -> None:
     """Forget the saved session."""
     connection = _connect(ctx, quiet=True)
-    username = connection.last_username
-    if username and connection.auth.resume(username):
-        connection.auth.sign_out()
+    connection.auth.sign_out(connection.last_username)
     click.echo("signed out")
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from gomodpub.core.auth import Authenticator, RegistryConfig, TokenStore
 from gomodpub.core.client import fetch_config
-from gomodpub.core.errors import AuthError
+from gomodpub.core.errors import AuthError, RegistryError
 
 PASSWORD = "a good long password"
 
@@ -107,10 +107,54 @@ def test_an_expired_token_is_renewed_from_the_refresh_token(
     first = auth.sign_in(username, PASSWORD)
 
     now[0] = first.expires_at + 1
+    token = auth.id_token()
 
-    assert auth.id_token()
-    assert auth.session is not None
+    # A new session came from the refresh token: the expired one is gone.
+    assert auth.session is not None and auth.session is not first
+    assert token == auth.session.id_token
     assert auth.session.username == username
+
+
+@pytest.mark.slow
+def test_signing_out_revokes_the_refresh_token(config: RegistryConfig) -> None:
+    username = f"dee{uuid.uuid4().hex[:8]}"
+    backend = DictKeyring()
+    auth = Authenticator(config, TokenStore(backend))
+    auth.sign_up(username, "dee@example.com", PASSWORD)
+    copied = auth.sign_in(username, PASSWORD).refresh_token
+
+    auth.sign_out()
+
+    assert backend.saved == {}
+    # A copy of the token taken before signing out no longer renews anything.
+    elsewhere = TokenStore(DictKeyring())
+    elsewhere.set(f"{config.key}/{username}", copied)
+    assert Authenticator(config, elsewhere).resume(username) is None
+
+
+def test_an_unreachable_cognito_keeps_the_saved_session() -> None:
+    # A closed port on this machine: nothing listens there.
+    config = RegistryConfig(
+        api_url="http://127.0.0.1:9/api",
+        goproxy="http://127.0.0.1:9/api/proxy",
+        region="us-east-1",
+        user_pool_id="us-east-1_pool",
+        client_id="client",
+        cognito_endpoint="http://127.0.0.1:9",
+    )
+    backend = DictKeyring()
+    TokenStore(backend).set(f"{config.key}/ana", "refresh")
+    auth = Authenticator(config, TokenStore(backend))
+    auth._jwks = {"keys": []}  # skip fetching the pool's keys from that port
+
+    with pytest.raises(RegistryError) as raised:
+        auth.resume("ana")
+
+    assert str(raised.value) == (
+        "renewing the session failed: the registry's sign-in service cannot be "
+        "reached; try again later"
+    )
+    assert TokenStore(backend).get(f"{config.key}/ana") == "refresh"
 
 
 @pytest.mark.slow
