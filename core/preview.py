@@ -10,7 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gomodpub.core.errors import GomodpubError, ModFileError
+from gomodpub.core import module
+from gomodpub.core.errors import GomodpubError, InvalidModuleError, ModFileError
 from gomodpub.core.modfile import ModFile, parse
 from gomodpub.core.modzip import MAX_GO_MOD, MAX_ZIP_FILE, check_dir
 
@@ -106,14 +107,35 @@ def preview_dir(directory: Path) -> ModulePreview:
         preview.problems.append(report.size_error)
 
     go_mod = directory / "go.mod"
-    if go_mod.is_file():
+    if problem := irregular_go_mod(go_mod):
+        preview.problems.append(problem)
+    elif go_mod.is_file():
         try:
-            data = go_mod.read_bytes()[: MAX_GO_MOD + 1]
+            with open(go_mod, "rb") as source:
+                # A bigger one is refused above; this is enough to show it.
+                data = source.read(MAX_GO_MOD + 1)
             preview.go_mod_text = data.decode("utf-8", errors="replace")
             preview.go_mod = parse(data, str(go_mod))
         except ModFileError as error:
             preview.problems.append(str(error))
         except OSError as error:
             raise GomodpubError(f"cannot read {go_mod}: {error}") from None
+    if preview.module_path:
+        try:
+            module.check_path(preview.module_path)
+        except InvalidModuleError as error:
+            preview.problems.append(f"{go_mod}: {error}")
     # A folder without go.mod is still publishable, given a module path.
     return preview
+
+
+def irregular_go_mod(go_mod: Path) -> str:
+    """Why go.mod cannot be published as it is (a link, a folder), or ""."""
+    if go_mod.is_symlink() or (go_mod.exists() and not go_mod.is_file()):
+        # The zip leaves out what is not a regular file, so the module would be
+        # published without its requirements.
+        return (
+            f"{go_mod} is not a regular file (a link or a folder); the module zip "
+            "can only hold a real go.mod: replace it with the file itself"
+        )
+    return ""

@@ -24,6 +24,7 @@ from gomodpub.core.dirhash import hash_zip
 from gomodpub.core.errors import ConflictError, GomodpubError, InvalidModuleError
 from gomodpub.core.modfile import ModFile, parse_lax, read_go_mod
 from gomodpub.core.modzip import PackResult, pack_dir
+from gomodpub.core.preview import irregular_go_mod
 from gomodpub.core.versions import VersionWarning, assess, retractions_source
 from gomodpub.core.zipdiff import diff_zips
 
@@ -123,13 +124,8 @@ def resolve_source(
         raise GomodpubError(f"{directory} is not a folder")
     go_mod = directory / "go.mod"
     parsed: ModFile | None = None
-    if go_mod.is_symlink() or (go_mod.exists() and not go_mod.is_file()):
-        # The zip leaves out what is not a regular file, so the module would be
-        # published without its requirements.
-        raise GomodpubError(
-            f"{go_mod} is not a regular file (a link or a folder); the module zip "
-            "can only hold a real go.mod: replace it with the file itself"
-        )
+    if problem := irregular_go_mod(go_mod):
+        raise GomodpubError(problem)
     if go_mod.is_file():
         parsed = read_go_mod(go_mod)
         assert parsed.module is not None

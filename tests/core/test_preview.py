@@ -80,3 +80,29 @@ def test_a_folder_without_go_mod_is_still_publishable(tmp_path: Path) -> None:
     assert preview.go_mod is None
     assert preview.module_path == ""
     assert preview.publishable
+
+
+def test_a_linked_go_mod_is_a_problem_as_when_publishing(tmp_path: Path) -> None:
+    root = write(tmp_path / "m", {"m.go": "package m\n"})
+    (tmp_path / "real.mod").write_text("module example.com/m\n")
+    (root / "go.mod").symlink_to(tmp_path / "real.mod")
+
+    preview = preview_dir(root)
+
+    assert preview.problems == [
+        f"{root / 'go.mod'} is not a regular file (a link or a folder); the module "
+        "zip can only hold a real go.mod: replace it with the file itself"
+    ]
+    assert not preview.publishable
+
+
+def test_a_module_path_go_cannot_use_is_a_problem(tmp_path: Path) -> None:
+    root = write(tmp_path / "m", {"go.mod": "module cache\n", "m.go": "package m\n"})
+
+    preview = preview_dir(root)
+
+    assert preview.module_path == "cache"
+    assert preview.problems == [
+        f'{root / "go.mod"}: malformed module path "cache": missing dot in first '
+        "path element"
+    ]
