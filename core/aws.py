@@ -23,6 +23,11 @@ class EndpointSession:
         self.endpoint = endpoint
         self.region = region
 
+    @property
+    def region_name(self) -> str:
+        """The region, named as boto3.Session names it."""
+        return self.region
+
     def client(self, service: str, **kwargs: Any) -> Any:
         """A client for ``service`` at this session's endpoint."""
         kwargs["endpoint_url"] = self.endpoint

@@ -197,6 +197,24 @@ def deploy(
         raise DeployError(f"deploying {stack_name} failed: {error}") from None
 
 
+def ensure_bucket(s3: Any, name: str, region: str | None) -> None:
+    """Create the bucket unless it exists; outside us-east-1 S3 needs its region."""
+    from botocore.exceptions import ClientError
+
+    try:
+        s3.head_bucket(Bucket=name)
+        return
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket"):
+            raise
+    if region and region != "us-east-1":
+        s3.create_bucket(
+            Bucket=name, CreateBucketConfiguration={"LocationConstraint": region}
+        )
+    else:
+        s3.create_bucket(Bucket=name)
+
+
 def _deploy(
     session: Any,
     stack_name: str,
@@ -212,10 +230,7 @@ def _deploy(
     bundle = build_bundle()
     digest = hashlib.sha256(bundle + template_body().encode()).hexdigest()
     bundle_key = f"bundles/{digest[:32]}.zip"
-    try:
-        s3.head_bucket(Bucket=artifacts_bucket)
-    except Exception:
-        s3.create_bucket(Bucket=artifacts_bucket)
+    ensure_bucket(s3, artifacts_bucket, session.region_name)
     s3.put_object(Bucket=artifacts_bucket, Key=bundle_key, Body=bundle)
 
     wanted = {
@@ -228,8 +243,9 @@ def _deploy(
     ]
     stack = _stack(cloudformation, stack_name)
     if stack is not None and stack["StackStatus"] == "ROLLBACK_COMPLETE":
-        # A stack whose creation failed cannot be updated, only replaced.
-        cloudformation.delete_stack(StackName=stack_name)
+        # A stack whose creation failed cannot be updated, only replaced; its
+        # name is free again only once the deletion is over.
+        delete_stack(cloudformation, stack_name)
         stack = None
     if stack is None:
         logger.info("creating stack %s", stack_name)

@@ -14,7 +14,7 @@ import pytest
 
 from gomodpub.core.service import RegistryService
 from gomodpub.registry import lambda_api, lambda_worker
-from gomodpub.registry.deploy import build_bundle, template_body
+from gomodpub.registry.deploy import build_bundle, ensure_bucket, template_body
 from tests.helpers.fake_s3 import FakeS3
 
 CLAIMS = {"sub": "sub-1", "cognito:username": "ana"}
@@ -257,3 +257,45 @@ def test_the_api_serves_goproxy_files_to_a_signed_in_user(
         "module example.com/m\n",
     )
     assert anonymous["statusCode"] == 401
+
+
+@pytest.mark.parametrize(
+    ("region", "create"),
+    [
+        ("us-east-1", {"Bucket": "artifacts"}),
+        (
+            "eu-west-1",
+            {
+                "Bucket": "artifacts",
+                "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"},
+            },
+        ),
+    ],
+)
+def test_the_artifacts_bucket_is_made_in_the_stack_region(
+    region: str, create: dict[str, Any]
+) -> None:
+    import boto3
+    from botocore.stub import Stubber
+
+    s3 = boto3.client(
+        "s3", region_name=region, aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    with Stubber(s3) as stub:
+        stub.add_client_error("head_bucket", "404", http_status_code=404)
+        stub.add_response("create_bucket", {}, create)
+        ensure_bucket(s3, "artifacts", region)
+        stub.assert_no_pending_responses()
+
+
+def test_an_existing_artifacts_bucket_is_kept() -> None:
+    import boto3
+    from botocore.stub import Stubber
+
+    s3 = boto3.client(
+        "s3", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    with Stubber(s3) as stub:
+        stub.add_response("head_bucket", {}, {"Bucket": "artifacts"})
+        ensure_bucket(s3, "artifacts", "eu-west-1")
+        stub.assert_no_pending_responses()
