@@ -20,6 +20,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -204,8 +205,15 @@ class LocalRegistry:
         """
         with self._exclusive():
             state = self._read_state()
-            port = state.get("port")
-            if not (self._running_pid(state) and port and self._healthy(port)):
+            port, pid = state.get("port"), self._running_pid(state)
+            if not (pid and port and self._healthy(port)):
+                if pid:
+                    # Alive but not answering: it must not save over the state
+                    # that the new one loads.
+                    logger.warning(
+                        "MiniStack (pid %s) does not answer; stopping it", pid
+                    )
+                    self._terminate(pid)
                 port = self._start(port)
             try:
                 outputs = self._deploy(port)
@@ -275,6 +283,13 @@ class LocalRegistry:
         s3_dir = self.data_dir / "s3"
         for folder in (state_dir, s3_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        if preferred_port and port != preferred_port:
+            logger.warning(
+                "port %s is taken; the local registry moves to port %s",
+                preferred_port,
+                port,
+            )
+            move_saved_state(state_dir, preferred_port, port)
         env = {
             **os.environ,
             "BIND_HOST": HOST,
@@ -347,6 +362,26 @@ class LocalRegistry:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         _reap(pid)
+
+
+def move_saved_state(state_dir: Path, old_port: int, new_port: int) -> int:
+    """Point MiniStack's saved state at a new port; return the files changed.
+
+    MiniStack keeps SQS queues by their URL, which holds the port, and finds
+    the queue of an event source mapping by the URL made from the current
+    port: started on another port, it would never run the worker again.
+    """
+    old_origin = re.compile(rf"(?<![\w.]){re.escape(HOST)}:{old_port}(?!\d)")
+    changed = 0
+    for saved in sorted(state_dir.glob("*.json")):
+        text = saved.read_text(encoding="utf-8")
+        moved = old_origin.sub(f"{HOST}:{new_port}", text)
+        if moved != text:
+            temporary = saved.with_suffix(".moving")
+            temporary.write_text(moved, encoding="utf-8")
+            temporary.replace(saved)
+            changed += 1
+    return changed
 
 
 def _reap(pid: int) -> bool:

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.slow
 PASSWORD = "long enough password"
 
 
-def publish_module(config_url: str, folder: Path, username: str, signup: bool) -> str:
+def publish_module(
+    config_url: str, folder: Path, username: str, signup: bool, version: str = "v1.0.0"
+) -> str:
     http = httpx.Client(timeout=60)
     config = fetch_config(http, config_url)
     auth = Authenticator(config, TokenStore(), http=http)
@@ -30,7 +32,7 @@ def publish_module(config_url: str, folder: Path, username: str, signup: bool) -
         assert auth.sign_up(username, f"{username}@example.com", PASSWORD) is True
     auth.sign_in(username, PASSWORD)
     client = RegistryClient(config, http, auth.id_token)
-    result = Publisher(client).publish(resolve_source(folder, "v1.0.0"))
+    result = Publisher(client).publish(resolve_source(folder, version))
     assert result.status is PublishStatus.PUBLISHED, result.message
     return result.h1
 
@@ -94,6 +96,30 @@ def test_a_clean_stop_keeps_accounts_and_published_versions(
     auth = Authenticator(fetch_config(http, again.config_url), TokenStore(), http=http)
     assert auth.sign_in("keeper", PASSWORD).username == "keeper"
     assert h1.startswith("h1:")
+
+
+def test_a_restart_on_another_port_still_processes_uploads(
+    registry: LocalRegistry, tmp_path: Path
+) -> None:
+    import socket
+
+    endpoints = registry.up()
+    folder = make_module(tmp_path)
+    publish_module(endpoints.config_url, folder, "mover", True)
+    registry.down()
+
+    # Another program took the port while the registry was down.
+    with socket.socket() as squatter:
+        # The registry's own connections may still hold the port in TIME_WAIT.
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        squatter.bind(("127.0.0.1", endpoints.port))
+        squatter.listen()
+        moved = registry.up()
+    (folder / "more.go").write_text("package durable\n\nconst More = 1\n")
+    publish_module(moved.config_url, folder, "mover", False, "v1.0.1")
+
+    assert moved.port != endpoints.port
+    assert served_list(moved.goproxy) == "v1.0.0\nv1.0.1\n"
 
 
 def test_a_crash_loses_neither_accounts_nor_published_versions(
