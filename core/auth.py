@@ -9,6 +9,7 @@ tell the user.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -206,6 +207,7 @@ class Authenticator:
         On the local registry the account is confirmed at once; on AWS Cognito
         mails a code that the user must confirm.
         """
+        _check_account(username, email)
         cognito = self._cognito()
         cognito.set_base_attributes(email=email)
         try:
@@ -328,6 +330,28 @@ class Authenticator:
         except Exception as error:
             # Forgotten here, it still expires by itself at Cognito.
             logger.warning("the session could not be revoked at Cognito: %s", error)
+
+
+# Cognito's rules for usernames, and the shape of an email address it takes.
+_USERNAME = re.compile(r"[^\s]{1,128}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+def _check_account(username: str, email: str) -> None:
+    """Refuse what Cognito would, with a message that says what to change.
+
+    The local registry's Cognito checks less than AWS does; refusing here keeps
+    both alike.
+    """
+    if not _USERNAME.fullmatch(username):
+        raise AuthError(
+            "signing up failed: a username has 1 to 128 characters and no spaces"
+        )
+    if not _EMAIL.fullmatch(email):
+        raise AuthError(
+            f"signing up failed: {email!r} is not an email address "
+            "(like ana@example.com)"
+        )
 
 
 def _error_code(error: Exception) -> str:

@@ -67,9 +67,28 @@ class UploadCancelledError(RegistryError):
 
 
 def fetch_config(http: httpx.Client, config_url: str) -> RegistryConfig:
-    """Read a registry's ``GET /config``."""
-    response = _send(http, "GET", config_url)
-    return RegistryConfig.from_json(_json(response))
+    """Read a registry's ``GET /config``.
+
+    Raises:
+        RegistryError: the URL cannot be reached, or is no gomodpub config URL.
+    """
+    not_config = (
+        f"{_shown(config_url)} is not the config URL of a gomodpub registry "
+        "(it ends in /config; `gomodpub registry deploy` and `gomodpub registry "
+        "status` print it)"
+    )
+    try:
+        response = _send(http, "GET", config_url)
+    except RegistryError as error:
+        if error.code == "unreachable":
+            raise
+        raise RegistryError(
+            f"{not_config}: it answered {error}", code=error.code
+        ) from None
+    try:
+        return RegistryConfig.from_json(_json(response))
+    except (AuthError, RegistryError):
+        raise RegistryError(not_config, code="bad-response") from None
 
 
 def _shown(url: str) -> str:
@@ -86,10 +105,9 @@ def _send(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Res
             code="unreachable",
         ) from None
     except httpx.HTTPError as error:
-        local = httpx.URL(url).host in ("127.0.0.1", "localhost")
-        hint = " Start it with `gomodpub registry up`." if local else ""
+        reason = str(error).rstrip(".") or type(error).__name__
         raise RegistryError(
-            f"cannot reach the registry at {_shown(url)}: {error}.{hint}",
+            f"cannot reach the registry at {_shown(url)}: {reason}",
             code="unreachable",
         ) from None
     if response.status_code < 400:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -63,11 +64,17 @@ class Connection:
         """Who signed in last on this registry, or ""."""
         return self.settings.last_username.get(self.config.key, "")
 
-    def ensure_signed_in(self) -> Session:
+    def ensure_signed_in(
+        self, ask_password: Callable[[str], str] | None = None
+    ) -> Session:
         """Resume the saved session, or sign in again from the environment.
 
+        Args:
+            ask_password: asks the user for the password of a username, when
+                GOMODPUB_PASSWORD is not set and there is someone to ask.
+
         Raises:
-            AuthError: nobody is signed in and GOMODPUB_PASSWORD is not set.
+            AuthError: nobody is signed in and no password can be had.
         """
         if self.auth.session is not None:
             return self.auth.session
@@ -78,6 +85,8 @@ class Connection:
         if session is not None:
             return session
         password = os.environ.get(PASSWORD_VARIABLE)
+        if not password and ask_password is not None:
+            password = ask_password(username)
         if not password and self.auth.store.persistent:
             raise AuthError(
                 f"not signed in as {username}: the saved session has expired; "

@@ -95,6 +95,7 @@ __all__ = [
     "Suggestions",
     "VersionWarning",
     "assess",
+    "invalid_version_message",
     "next_free_patch",
     "raise_for_errors",
     "retractions_source",
@@ -283,7 +284,7 @@ def assess(
 
     # Refusals: once one applies, the rest would only be noise.
     if not semver.is_valid(version):
-        return [_error("invalid-version", _invalid_message(version))]
+        return [_error("invalid-version", invalid_version_message(version))]
     canonical = module.canonical_version(version)
     if canonical != version:
         message = f"{version} is not in canonical form; publish it as {canonical}"
@@ -668,7 +669,8 @@ def _error(code: Code, message: str) -> VersionWarning:
     return VersionWarning(code, "error", message)
 
 
-def _invalid_message(version: str) -> str:
+def invalid_version_message(version: str) -> str:
+    """Say that version is no semantic version, with the likely one meant."""
     message = f"{version!r} is not a semantic version; versions look like v1.2.3"
     if semver.is_valid("v" + version):
         message += f" (did you mean {module.canonical_version('v' + version)}?)"

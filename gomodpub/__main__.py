@@ -1,3 +1,3 @@
-from gomodpub.cli import main
+from gomodpub.entry import main
 
 main()

@@ -35,7 +35,12 @@ class Cli(click.Group):
         try:
             return super().invoke(ctx)
         except GomodpubError as error:
-            _fail(ctx, str(error))
+            message = str(error)
+            if getattr(error, "code", "") == "unreachable" and (ctx.obj or {}).get(
+                "local"
+            ):
+                message += "; the local registry stopped: run the command again"
+            _fail(ctx, message)
         except BrokenPipeError:
             # The reader went away (`| head`): stop writing to it, quietly.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -132,7 +137,10 @@ class _StartingLauncher:
 def _connect(ctx: click.Context, quiet: bool = False) -> Any:
     from gomodpub.core.connection import connect
 
-    return connect(ctx.obj["registry"], _StartingLauncher(quiet))
+    connection = connect(ctx.obj["registry"], _StartingLauncher(quiet))
+    # Only the local registry's Cognito has an endpoint of its own.
+    ctx.obj["local"] = bool(connection.config.cognito_endpoint)
+    return connection
 
 
 @click.group(cls=Cli, invoke_without_command=True)
@@ -245,7 +253,8 @@ def _aws_session(
         session = boto3.Session(profile_name=profile, region_name=region)
         if not session.region_name:
             raise GomodpubError(
-                "no AWS region: pass --region or set one in the profile"
+                "no AWS region: pass --region or set one in the profile (on the "
+                "local registry, people make their own accounts: gomodpub signup)"
             )
     try:
         account = session.client("sts").get_caller_identity()["Account"]
@@ -356,6 +365,16 @@ def registry_deploy(
 # -- accounts -------------------------------------------------------------------
 
 
+def _sign_in(connection: Any) -> Any:
+    """The session: resumed, from GOMODPUB_PASSWORD, or asked for in a terminal."""
+    ask = (
+        (lambda username: getpass.getpass(f"Password for {username}: "))
+        if (sys.stdin.isatty())
+        else None
+    )
+    return connection.ensure_signed_in(ask_password=ask)
+
+
 def _warn_without_keyring(connection: Any) -> None:
     if not connection.auth.store.persistent:
         click.echo(
@@ -401,6 +420,8 @@ def confirm(ctx: click.Context, username: str, code: str) -> None:
 @click.pass_context
 def login(ctx: click.Context, username: str | None) -> None:
     """Sign in (password from GOMODPUB_PASSWORD, else asked for)."""
+    if username is not None and not username.strip():
+        raise GomodpubError("the username is empty; pass --username NAME")
     connection = _connect(ctx)
     username = username or connection.last_username
     if not username:
@@ -426,7 +447,7 @@ def logout(ctx: click.Context) -> None:
 def modules(ctx: click.Context, as_json: bool) -> None:
     """List the modules you have published, with their versions."""
     connection = _connect(ctx, quiet=as_json)
-    connection.ensure_signed_in()
+    _sign_in(connection)
     found = connection.client.modules()
     if as_json:
         _emit_json({"modules": found, "goproxy": connection.config.goproxy})
@@ -450,7 +471,7 @@ def token() -> None:
 def token_create(ctx: click.Context, name: str, days: int, as_json: bool) -> None:
     """Make a token called NAME; its secret is shown only now."""
     connection = _connect(ctx, quiet=as_json)
-    session = connection.ensure_signed_in()
+    session = _sign_in(connection)
     made = connection.client.create_token(name, days)
     host = httpx.URL(connection.config.goproxy).host
     if as_json:
@@ -470,7 +491,7 @@ def token_create(ctx: click.Context, name: str, days: int, as_json: bool) -> Non
 def token_list(ctx: click.Context, as_json: bool) -> None:
     """List your tokens (never their secrets)."""
     connection = _connect(ctx, quiet=as_json)
-    connection.ensure_signed_in()
+    _sign_in(connection)
     tokens = connection.client.list_tokens()
     if as_json:
         _emit_json({"tokens": tokens})
@@ -487,7 +508,7 @@ def token_list(ctx: click.Context, as_json: bool) -> None:
 def token_revoke(ctx: click.Context, token_id: str) -> None:
     """Revoke the token TOKEN_ID at once."""
     connection = _connect(ctx)
-    connection.ensure_signed_in()
+    _sign_in(connection)
     connection.client.revoke_token(token_id)
     click.echo(f"token {token_id} revoked")
 
@@ -519,7 +540,15 @@ def pack(
     from gomodpub.core.publish import pack as pack_source
 
     source = _source(directory, version, module_path)
-    packed = pack_source(source, out)
+    if out.resolve().is_relative_to(directory.resolve()):
+        raise GomodpubError(
+            f"{out} is inside the module folder, so the next zip of {directory} "
+            "would hold it: write the zip somewhere else"
+        )
+    try:
+        packed = pack_source(source, out)
+    except OSError as error:
+        raise GomodpubError(f"cannot write {out}: {error.strerror or error}") from None
     if as_json:
         _emit_json(
             {
@@ -575,29 +604,51 @@ class _CancelOnInterrupt:
 
 
 class _ProgressPrinter:
-    """Prints steps, and a progress bar while uploading, on stderr."""
+    """Prints steps on stderr, and the upload's bytes, rate and time left."""
 
     def __init__(self) -> None:
-        self.bar: Any = None
+        self.progress: Any = None
+        self.task: Any = None
+        self.upload_label = "uploading"
 
     def on_step(self, step: str, message: str) -> None:
         self._close_bar()
+        if step == "upload":
+            # The bar says it, with the figures.
+            self.upload_label = message
+            return
         click.echo(f"{message}…", err=True)
 
     def on_progress(self, bytes_transferred: int, **kwargs: Any) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(
-                length=int(kwargs.get("total", 0)) or None,
-                label="uploading",
-                file=sys.stderr,
+        if self.progress is None:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+                TransferSpeedColumn,
             )
-            self.bar.__enter__()
-        self.bar.update(bytes_transferred)
+
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+            )
+            self.progress.start()
+            total = int(kwargs.get("total", 0)) or None
+            self.task = self.progress.add_task(self.upload_label, total=total)
+        # A retried part rewinds: the count goes back by what it had sent.
+        self.progress.advance(self.task, bytes_transferred)
 
     def _close_bar(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
 
 
 @main.command()
@@ -620,7 +671,7 @@ def publish(
 
     source = _source(directory, version, module_path)
     connection = _connect(ctx, quiet=as_json)
-    connection.ensure_signed_in()
+    _sign_in(connection)
     listener: Any = QuietListener() if as_json else _ProgressPrinter()
     stop = _CancelOnInterrupt()
     try:
@@ -650,4 +701,7 @@ def publish(
     for warning in result.details.get("warnings", []):
         click.echo(f"  {warning['severity']}: {warning['message']}", err=True)
     click.echo(f"  {result.h1}")
-    click.echo(f"  GOPROXY={result.goproxy}")
+    click.echo(
+        f"  use it: GOPROXY={result.goproxy} GONOSUMDB={result.module} "
+        f"go get {result.module}@{result.version}"
+    )

@@ -39,12 +39,32 @@ def module(tmp_path: Path) -> Path:
         ),
         (
             ["pack", "{module}", "--version", "v1.0.0", "--out", "{tmp}/no/dir/x.zip"],
-            "gomodpub: cannot use {tmp}/no/dir/x.zip: No such file or directory\n",
+            "gomodpub: cannot write {tmp}/no/dir/x.zip: No such file or directory\n",
         ),
         (
+            ["pack", "{module}", "--version", "1.0.0", "--out", "{tmp}/x.zip"],
+            "gomodpub: '1.0.0' is not a semantic version; versions look like v1.2.3 "
+            "(did you mean v1.0.0?)\n",
+        ),
+        (
+            ["pack", "{module}", "--version", "v1.0.0", "--out", "{module}/m.zip"],
+            "gomodpub: {module}/m.zip is inside the module folder, so the next zip "
+            "of {module} would hold it: write the zip somewhere else\n",
+        ),
+        (
+            ["pack", "{module}", "--version", "v1.0.0", "--out", "/dev/full"],
+            "gomodpub: /dev/full exists and is not a regular file; name a file for "
+            "the zip\n",
+        ),
+        (
+            # A registry named by URL is not the local one: no advice to start it.
             ["--registry", "http://127.0.0.1:9/config", "login", "--username", "ana"],
             "gomodpub: cannot reach the registry at http://127.0.0.1:9/config: "
-            "[Errno 111] Connection refused. Start it with `gomodpub registry up`.\n",
+            "[Errno 111] Connection refused\n",
+        ),
+        (
+            ["login", "--username", " "],
+            "gomodpub: the username is empty; pass --username NAME\n",
         ),
     ],
 )
@@ -127,4 +147,22 @@ def test_the_app_without_a_display_points_to_the_command_line(
     assert stderr == (
         "gomodpub: there is no display to open the app on (DISPLAY and "
         "WAYLAND_DISPLAY are unset); use the command line instead (gomodpub --help)\n"
+    )
+
+
+def test_add_user_without_a_region_points_local_users_to_signup(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+
+    code, _, stderr = run(
+        "registry", "add-user", "--username", "ana", "--email", "ana@example.com"
+    )
+
+    assert (code, stderr) == (
+        1,
+        "gomodpub: no AWS region: pass --region or set one in the profile (on the "
+        "local registry, people make their own accounts: gomodpub signup)\n",
     )

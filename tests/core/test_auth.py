@@ -60,6 +60,54 @@ def test_a_keyring_keeps_tokens_across_processes() -> None:
     assert backend.saved == {}
 
 
+@pytest.mark.parametrize(
+    ("username", "email", "message"),
+    [
+        (
+            "",
+            "ana@example.com",
+            "signing up failed: a username has 1 to 128 characters and no spaces",
+        ),
+        (
+            "ana lee",
+            "ana@example.com",
+            "signing up failed: a username has 1 to 128 characters and no spaces",
+        ),
+        (
+            "ana",
+            "notanemail",
+            "signing up failed: 'notanemail' is not an email address "
+            "(like ana@example.com)",
+        ),
+        (
+            "ana",
+            "ana@localhost",
+            "signing up failed: 'ana@localhost' is not an email address "
+            "(like ana@example.com)",
+        ),
+    ],
+)
+def test_sign_up_refuses_what_cognito_refuses_before_asking_it(
+    username: str, email: str, message: str
+) -> None:
+    # Nothing listens here: a request would fail with another message.
+    config = RegistryConfig(
+        api_url="http://127.0.0.1:9/api",
+        goproxy="http://127.0.0.1:9/api/proxy",
+        region="us-east-1",
+        user_pool_id="us-east-1_pool",
+        client_id="client",
+        cognito_endpoint="http://127.0.0.1:9",
+    )
+
+    with pytest.raises(AuthError) as raised:
+        Authenticator(config, TokenStore(FailKeyring())).sign_up(
+            username, email, PASSWORD
+        )
+
+    assert str(raised.value) == message
+
+
 def test_a_config_without_the_pool_is_explained() -> None:
     with pytest.raises(AuthError, match="is this the config URL of a gomodpub"):
         RegistryConfig.from_json({"api_url": "https://x"})
