@@ -9,8 +9,11 @@ cannot be read, the session expired).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
+import os
+import secrets
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,7 +28,12 @@ from gomodpub.core.errors import ConflictError, GomodpubError, InvalidModuleErro
 from gomodpub.core.modfile import ModFile, parse_lax, read_go_mod
 from gomodpub.core.modzip import PackResult, pack_dir
 from gomodpub.core.preview import irregular_go_mod
-from gomodpub.core.versions import VersionWarning, assess, retractions_source
+from gomodpub.core.versions import (
+    VersionWarning,
+    assess,
+    invalid_version_message,
+    retractions_source,
+)
 from gomodpub.core.zipdiff import diff_zips
 
 logger = logging.getLogger(__name__)
@@ -142,9 +150,7 @@ def resolve_source(
             "module without go.mod"
         )
     if not semver.is_valid(version):
-        raise InvalidModuleError(
-            f"{version!r} is not a semantic version; versions look like v1.2.3"
-        )
+        raise InvalidModuleError(invalid_version_message(version))
     canonical = module.canonical_version(version)
     if canonical != version:
         raise InvalidModuleError(
@@ -171,10 +177,31 @@ def _warnings_json(warnings: list[VersionWarning]) -> list[dict[str, str]]:
 
 
 def pack(source: ModuleSource, out: Path) -> PackResult:
-    """Write the module zip of ``source`` to ``out`` and hash it."""
-    return pack_dir(
-        source.directory, module.ModuleVersion(source.module_path, source.version), out
-    )
+    """Write the module zip of ``source`` to ``out`` and hash it.
+
+    The zip is written beside ``out`` and moved there once complete, so a
+    failure leaves whatever ``out`` held before as it was.
+
+    Raises:
+        GomodpubError: ``out`` exists and is not a regular file.
+        ZipError: as :func:`~gomodpub.core.modzip.pack_dir`.
+        OSError: ``out`` cannot be written.
+    """
+    if out.exists() and not out.is_file():
+        raise GomodpubError(
+            f"{out} exists and is not a regular file; name a file for the zip"
+        )
+    mv = module.ModuleVersion(source.module_path, source.version)
+    # Made by pack_dir, so that it gets the permissions of any new file.
+    partial = out.parent / f".{out.name}.{secrets.token_hex(4)}.partial"
+    try:
+        packed = pack_dir(source.directory, mv, partial)
+        os.replace(partial, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
+    return packed
 
 
 class Publisher:

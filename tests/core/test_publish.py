@@ -65,7 +65,8 @@ def test_reads_module_path_and_go_version(tmp_path: Path) -> None:
             "1.0.0",
             None,
             InvalidModuleError,
-            "'1.0.0' is not a semantic version; versions look like v1.2.3",
+            "'1.0.0' is not a semantic version; versions look like v1.2.3 (did you "
+            "mean v1.0.0?)",
         ),
         (
             "module example.com/m\n",
@@ -321,3 +322,48 @@ def hash_bytes(data: bytes, scratch: Path) -> str:
     path = scratch / "served.zip"
     path.write_bytes(data)
     return hash_zip(path)
+
+
+def test_a_failed_pack_leaves_the_file_it_would_replace(tmp_path: Path) -> None:
+    from gomodpub.core.errors import ZipError
+    from gomodpub.core.publish import pack
+
+    directory = module_folder(tmp_path / "m", HELLO)
+    (directory / "M.go").write_text("package m\n")  # collides with m.go
+    out = tmp_path / "m.zip"
+    out.write_bytes(b"an earlier zip")
+
+    with pytest.raises(ZipError):
+        pack(resolve_source(directory, "v1.0.0"), out)
+
+    assert out.read_bytes() == b"an earlier zip"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m", "m.zip"]
+
+
+def test_pack_refuses_to_write_over_what_is_not_a_file(tmp_path: Path) -> None:
+    from gomodpub.core.publish import pack
+
+    source = resolve_source(module_folder(tmp_path / "m", HELLO), "v1.0.0")
+
+    with pytest.raises(GomodpubError) as raised:
+        pack(source, Path("/dev/null"))
+
+    assert str(raised.value) == (
+        "/dev/null exists and is not a regular file; name a file for the zip"
+    )
+
+
+def test_a_packed_zip_gets_the_permissions_of_a_new_file(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from gomodpub.core.publish import pack
+
+    source = resolve_source(module_folder(tmp_path / "m", HELLO), "v1.0.0")
+    umask = os.umask(0o022)
+    try:
+        pack(source, tmp_path / "m.zip")
+    finally:
+        os.umask(umask)
+
+    assert stat.S_IMODE((tmp_path / "m.zip").stat().st_mode) == 0o644
