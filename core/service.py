@@ -123,6 +123,9 @@ def _is_write_in_progress(error: Exception) -> bool:
     return bool(code == "ConditionalRequestConflict" or status == 409)
 
 
+# The tag of published zips, which the bucket's lifecycle rule archives.
+ZIP_TAGGING = "gomodpub=module-zip"
+
 # How often a conditional write is tried while another one to its key is under
 # way, and how long to wait before the first retry (doubled after each).
 WRITE_ATTEMPTS = 5
@@ -189,7 +192,7 @@ class RegistryService:
             return True
         return self._create(key, lambda: data)
 
-    def _put_file(self, key: str, path: str) -> None:
+    def _put_file(self, key: str, path: str, *, tagging: str = "") -> None:
         """Upload a file unless the key exists (its content is then the same)."""
         with open(path, "rb") as source:
 
@@ -197,15 +200,16 @@ class RegistryService:
                 source.seek(0)
                 return source
 
-            self._create(key, body)
+            self._create(key, body, tagging=tagging)
 
-    def _create(self, key: str, body: Callable[[], Any]) -> bool:
+    def _create(self, key: str, body: Callable[[], Any], *, tagging: str = "") -> bool:
         """Write an object only if the key is free; return False if it is not."""
+        extra = {"Tagging": tagging} if tagging else {}
         delay, attempt = WRITE_RETRY_SECONDS, 1
         while True:
             try:
                 self.s3.put_object(
-                    Bucket=self.bucket, Key=key, Body=body(), IfNoneMatch="*"
+                    Bucket=self.bucket, Key=key, Body=body(), IfNoneMatch="*", **extra
                 )
                 return True
             except Exception as error:
@@ -595,7 +599,11 @@ class RegistryService:
         self._put(
             self._version_key(module_path, version, "mod"), go_mod, create_only=True
         )
-        self._put_file(self._version_key(module_path, version, "zip"), zip_path)
+        self._put_file(
+            self._version_key(module_path, version, "zip"),
+            zip_path,
+            tagging=ZIP_TAGGING,
+        )
         info = {"Version": version, "Time": _rfc3339(self.clock())}
         self._put_json(
             self._version_key(module_path, version, "info"), info, create_only=True

@@ -81,6 +81,8 @@ def test_publishes_and_serves_the_goproxy_layout(
     assert s3.objects[(BUCKET, f"{prefix}.mod")] == HELLO["go.mod"].encode()
     assert s3.objects[(BUCKET, f"{prefix}.zip")] == zip_path.read_bytes()
     assert (BUCKET, f"incoming/{upload_id}.zip") not in s3.objects
+    # Only the zip carries the tag the archiving lifecycle rule looks for.
+    assert s3.tags == {(BUCKET, f"{prefix}.zip"): "gomodpub=module-zip"}
     info = service.proxy("example.com/!hello/@v/v1.0.0.info")
     assert info.status == 200
     assert json.loads(info.body) == {

@@ -40,6 +40,7 @@ class FakeS3:
 
     def __init__(self) -> None:
         self.objects: dict[tuple[str, str], bytes] = {}
+        self.tags: dict[tuple[str, str], str] = {}
         self.puts: list[str] = []
         self.multipart: dict[str, dict[str, Any]] = {}
 
@@ -63,11 +64,14 @@ class FakeS3:
         Key: str,
         Body: Any,
         IfNoneMatch: str | None = None,
+        Tagging: str = "",
     ) -> dict[str, Any]:
         if IfNoneMatch == "*" and (Bucket, Key) in self.objects:
             raise _error("PreconditionFailed", 412, "PutObject")
         data = Body if isinstance(Body, bytes) else Body.read()
         self.objects[(Bucket, Key)] = data
+        if Tagging:
+            self.tags[(Bucket, Key)] = Tagging
         self.puts.append(Key)
         return {}
 

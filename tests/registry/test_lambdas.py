@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from gomodpub.core.service import RegistryService
+from gomodpub.core.service import ZIP_TAGGING, RegistryService
 from gomodpub.registry import lambda_api, lambda_worker
 from gomodpub.registry.deploy import build_bundle, ensure_bucket, template_body
 from tests.helpers.fake_s3 import FakeS3
@@ -299,3 +299,36 @@ def test_an_existing_artifacts_bucket_is_kept() -> None:
         stub.add_response("head_bucket", {}, {"Bucket": "artifacts"})
         ensure_bucket(s3, "artifacts", "eu-west-1")
         stub.assert_no_pending_responses()
+
+
+def _template() -> dict[str, Any]:
+    """The template as data; CloudFormation's !Ref and friends kept as text."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def tagged(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return loader.construct_scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node)
+        return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+    Loader.add_multi_constructor("!", tagged)
+    return dict(yaml.load(template_body(), Loader=Loader))
+
+
+def test_the_bucket_expires_abandoned_uploads_and_archives_only_zips() -> None:
+    bucket = _template()["Resources"]["ModulesBucket"]["Properties"]
+    rules = {r["Id"]: r for r in bucket["LifecycleConfiguration"]["Rules"]}
+
+    assert rules["expire-abandoned-uploads"]["Prefix"] == "incoming/"
+    assert rules["expire-abandoned-uploads"]["AbortIncompleteMultipartUpload"] == {
+        "DaysAfterInitiation": 1
+    }
+    key, _, value = ZIP_TAGGING.partition("=")
+    assert rules["archive-module-zips"]["TagFilters"] == [{"Key": key, "Value": value}]
+    assert (
+        rules["archive-module-zips"]["Transitions"][0]["StorageClass"] == "GLACIER_IR"
+    )
