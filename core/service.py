@@ -17,7 +17,11 @@ Storage layout in the bucket (module paths and versions case-escaped with "!"):
 - ``uploads/{upload}.json``: upload sessions and their outcome;
 - ``proxy/{module}/@v/{version}.{info,mod,zip,ziphash}``: immutable once written;
   ``.ziphash`` is written first and is the claim on the version;
-- ``owners/{module}.json``: who may publish the module;
+- ``owners/{module}.json``: who may publish the module, named by its path
+  without a major suffix (so one record covers all its major versions);
+- ``users/{sub}/modules/`` and ``users/{sub}/tokens/``: each user's modules
+  and tokens, for listing them;
+- ``pending/{sub}/...``: the upload to resume for a user, module and version;
 - ``tokens/{sha256}.json``: personal access tokens, stored hashed.
 """
 
@@ -233,9 +237,53 @@ class RegistryService:
         escaped_version = module.escape_version(version)
         return f"proxy/{escaped_path}/@v/{escaped_version}.{ext}"
 
-    @staticmethod
-    def _owner_key(module_path: str) -> str:
-        return f"owners/{module.escape_path(module_path)}.json"
+    def _foreign_owner(self, caller: Caller, module_path: str) -> dict[str, Any] | None:
+        """The owner record that keeps caller from publishing module_path, if any.
+
+        A module path belongs to whoever first published it, together with its
+        other major versions (example.com/m and example.com/m/v2 are one). No
+        one else may publish inside it or around it either: for an import, the
+        go command prefers the longest module path that provides the package,
+        so example.com/m/sub could take over packages of example.com/m.
+        """
+        root, above = _owner_names(module_path)
+        for name in [root, *above]:
+            record = self._get_json(f"owners/{name}.json")
+            if record is not None and record.get("sub") != caller.sub:
+                return record
+        paginator = self.s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=f"owners/{root}/"):
+            for item in page.get("Contents", []):
+                record = self._get_json(item["Key"])
+                if record is not None and record.get("sub") != caller.sub:
+                    return record
+        return None
+
+    def _claim(self, caller: Caller, module_path: str) -> dict[str, Any] | None:
+        """Make caller the owner of module_path unless someone else is.
+
+        Returns:
+            None when caller owns it now, else the other owner's record.
+        """
+        other = self._foreign_owner(caller, module_path)
+        if other is not None:
+            return other
+        root, _ = _owner_names(module_path)
+        record = {
+            "sub": caller.sub,
+            "username": caller.username,
+            "module": module.split_path_version(module_path)[0],
+        }
+        # Created once: of two first uploads racing for it, one write wins.
+        if not self._put_json(f"owners/{root}.json", record, create_only=True):
+            current = self._get_json(f"owners/{root}.json") or {}
+            if current.get("sub") != caller.sub:
+                return current
+        # TODO(claim race): a first upload of example.com/m and another user's
+        # of example.com/m/sub, checked at the same moment, can both pass the
+        # checks above; S3 cannot make writes to two keys conditional on each
+        # other. The second user then owns a path inside the first's.
+        return None
 
     @staticmethod
     def _user_module_key(sub: str, module_path: str) -> str:
@@ -292,13 +340,13 @@ class RegistryService:
                 f"a module zip holds at most {MAX_ZIP_FILE} bytes; this one has {size}",
             )
 
-        owner = self._get_json(self._owner_key(module_path))
-        if owner is not None and owner.get("sub") != caller.sub:
+        owner = self._foreign_owner(caller, module_path)
+        if owner is not None:
             raise ServiceError(
                 403,
                 "not-owner",
-                f"{module_path} belongs to {owner.get('username', 'another user')}; "
-                "ask them to publish it, or publish under a module path of your own",
+                f"{_not_owner_message(module_path, owner)}; ask them to publish it, "
+                "or publish under a module path of your own",
                 owner=owner.get("username", ""),
             )
 
@@ -564,23 +612,19 @@ class RegistryService:
         elif problem := _go_mod_problem(go_mod, module_path, version):
             return _rejected(problem)
 
-        # The owner record is created once; later uploads must match it. The
+        # Someone may have claimed the path since the upload started. The
         # user's own index of modules lets GET /modules list them cheaply.
-        owner = {"sub": session["owner_sub"], "username": session["owner"]}
-        if self._put_json(self._owner_key(module_path), owner, create_only=True):
-            self._put_json(
-                self._user_module_key(session["owner_sub"], module_path),
-                {"module": module_path},
-            )
-        else:
-            current = self._get_json(self._owner_key(module_path)) or {}
-            if current.get("sub") != session["owner_sub"]:
-                return {
-                    "status": "rejected",
-                    "code": "not-owner",
-                    "message": f"{module_path} belongs to "
-                    f"{current.get('username', 'another user')}",
-                }
+        caller = Caller(sub=session["owner_sub"], username=session["owner"])
+        other = self._claim(caller, module_path)
+        if other is not None:
+            return {
+                "status": "rejected",
+                "code": "not-owner",
+                "message": _not_owner_message(module_path, other),
+            }
+        self._put_json(
+            self._user_module_key(caller.sub, module_path), {"module": module_path}
+        )
 
         # The .ziphash claims the version: of two racing uploads one write wins.
         ziphash_key = self._version_key(module_path, version, "ziphash")
@@ -794,6 +838,31 @@ def basic_auth_token(header: str | None) -> str | None:
     except (ValueError, UnicodeDecodeError):
         return None
     return decoded.partition(":")[2] or None
+
+
+def _owner_names(module_path: str) -> tuple[str, list[str]]:
+    """Escaped names of owner records: module_path's own, and the paths above it.
+
+    A record is named by the module path without its major suffix, so that
+    all major versions of a module share one.
+    """
+    _, path_major, _ = module.split_path_version(module_path)
+    escaped = module.escape_path(module_path)
+    # A major suffix ("/v2", ".v3") has no upper-case letter to escape.
+    root = escaped[: len(escaped) - len(path_major)]
+    elements = root.split("/")
+    return root, ["/".join(elements[:i]) for i in range(len(elements) - 1, 0, -1)]
+
+
+def _not_owner_message(module_path: str, owner: dict[str, Any]) -> str:
+    username = owner.get("username") or "another user"
+    owned = str(owner.get("module") or "")
+    root = module.split_path_version(module_path)[0]
+    if not owned or owned == root:
+        return f"{module_path} belongs to {username}"
+    if module_path.startswith(owned + "/"):
+        return f"{module_path} is inside {owned}, which belongs to {username}"
+    return f"{owned}, inside {module_path}, belongs to {username}"
 
 
 def _not_found(message: str) -> ProxyAnswer:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from gomodpub.core import module
 from gomodpub.core.dirhash import hash_zip
 from gomodpub.core.module import ModuleVersion
 from gomodpub.core.modzip import pack_dir
@@ -165,6 +166,107 @@ def test_a_module_owned_by_someone_else_is_refused_with_the_owner(
     assert (raised.value.status, raised.value.code) == (403, "not-owner")
     assert raised.value.details["owner"] == "alice"
     assert "belongs to alice" in str(raised.value)
+
+
+ANY_H1 = "h1:" + "A" * 43 + "="
+
+
+def publish_as(
+    service: RegistryService, s3: FakeS3, tmp_path: Path, caller: Caller, path: str
+) -> None:
+    """Publish a one-file module at path, as caller, version v1/v2/v3 as fits."""
+    major = module.split_path_version(path)[1].lstrip("/.") or "v1"
+    version = f"{major}.0.0"
+    folder = tmp_path / path.replace("/", "_")
+    folder.mkdir()
+    (folder / "go.mod").write_text(f"module {path}\n")
+    zip_path = tmp_path / f"{folder.name}.zip"
+    pack_dir(folder, ModuleVersion(path, version), zip_path)
+    data = zip_path.read_bytes()
+    status, answer = service.start_upload(
+        caller, path, version, len(data), hash_zip(zip_path)
+    )
+    assert status == 201, answer
+    s3.objects[(BUCKET, f"incoming/{answer['id']}.zip")] = data
+    assert service.process_incoming(f"incoming/{answer['id']}.zip") == {
+        "status": "published",
+        "message": f"published {path}@{version}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("owned", "wanted", "message"),
+    [
+        pytest.param(
+            "example.com/m",
+            "example.com/m/v2",
+            "example.com/m/v2 belongs to alice",
+            id="other-major",
+        ),
+        pytest.param(
+            "example.com/m",
+            "example.com/m/sub",
+            "example.com/m/sub is inside example.com/m, which belongs to alice",
+            id="inside",
+        ),
+        pytest.param(
+            "example.com/m/v2",
+            "example.com/m/sub/v3",
+            "example.com/m/sub/v3 is inside example.com/m, which belongs to alice",
+            id="inside-another-major",
+        ),
+        pytest.param(
+            "example.com/m/deep/inner",
+            "example.com/m",
+            "example.com/m/deep/inner, inside example.com/m, belongs to alice",
+            id="around",
+        ),
+        pytest.param(
+            "gopkg.in/yaml.v2",
+            "gopkg.in/yaml.v3",
+            "gopkg.in/yaml.v3 belongs to alice",
+            id="gopkg-in",
+        ),
+    ],
+)
+def test_nobody_publishes_in_or_around_another_users_module(
+    service: RegistryService,
+    s3: FakeS3,
+    tmp_path: Path,
+    owned: str,
+    wanted: str,
+    message: str,
+) -> None:
+    publish_as(service, s3, tmp_path, ALICE, owned)
+    major = module.split_path_version(wanted)[1].lstrip("/.") or "v1"
+
+    with pytest.raises(ServiceError) as raised:
+        service.start_upload(BOB, wanted, f"{major}.0.0", 100, ANY_H1)
+
+    assert (raised.value.status, raised.value.code) == (403, "not-owner")
+    assert str(raised.value) == (
+        f"{message}; ask them to publish it, or publish under a module path of your own"
+    )
+    # Its owner publishes there as she likes.
+    publish_as(service, s3, tmp_path, ALICE, wanted)
+
+
+def test_a_claim_made_while_an_upload_waits_wins_over_it(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    # Bob starts first, alice's upload is processed first.
+    zip_path = make_zip(tmp_path, "bob", HELLO, "v1.0.0")
+    bobs = upload(service, s3, BOB, zip_path, "v1.0.0")
+    publish_as(service, s3, tmp_path, ALICE, "example.com/Hello/v2")
+
+    outcome = service.process_incoming(f"incoming/{bobs}.zip")
+
+    assert outcome == {
+        "status": "rejected",
+        "code": "not-owner",
+        "message": "example.com/Hello belongs to alice",
+    }
+    assert service.versions(MODULE) == []
 
 
 def test_a_zip_that_does_not_match_its_announced_hash_is_rejected(
