@@ -148,6 +148,10 @@ class RegistryService:
         multipart_threshold: zips larger than this are uploaded in parts of
             part_size bytes (S3 wants at least 5 MiB a part, but the last).
         public_reads: whether GOPROXY reads need no personal access token.
+        names_are_identities: whether users are told apart by username rather
+            than by Cognito's sub. The local registry's user pool may not
+            survive a crash; an account made again under the same name must
+            keep its modules and tokens there.
     """
 
     def __init__(
@@ -162,9 +166,11 @@ class RegistryService:
         multipart_threshold: int = MULTIPART_THRESHOLD,
         part_size: int = PART_SIZE,
         public_reads: bool = False,
+        names_are_identities: bool = False,
     ) -> None:
         self.s3 = s3
         self.public_reads = public_reads
+        self.names_are_identities = names_are_identities
         self.bucket = bucket
         self.multipart_threshold = multipart_threshold
         self.part_size = part_size
@@ -172,6 +178,20 @@ class RegistryService:
         self.sleep = sleep
         self.sns = sns
         self.topic_arn = topic_arn
+
+    def caller(self, claims: dict[str, Any]) -> Caller:
+        """Who makes a request, from the claims of their Cognito ID token.
+
+        Raises:
+            ServiceError: the claims name nobody (401).
+        """
+        username = str(claims.get("cognito:username") or claims.get("username") or "")
+        if self.names_are_identities and username:
+            digest = hashlib.sha256(username.encode()).hexdigest()[:32]
+            return Caller(sub=f"name-{digest}", username=username)
+        if not claims.get("sub"):
+            raise ServiceError(401, "unauthorized", "sign in first")
+        return Caller(sub=str(claims["sub"]), username=username)
 
     # -- storage ----------------------------------------------------------
 

@@ -18,7 +18,6 @@ from typing import Any
 from gomodpub.core.errors import InvalidModuleError
 from gomodpub.core.service import (
     TOKEN_DAYS,
-    Caller,
     ProxyAnswer,
     RegistryService,
     ServiceError,
@@ -36,12 +35,10 @@ def _json(status: int, body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _caller(event: dict[str, Any]) -> Caller:
-    claims = (event.get("requestContext") or {}).get("authorizer", {}).get("claims")
-    if not claims or "sub" not in claims:
-        raise ServiceError(401, "unauthorized", "sign in first")
-    username = claims.get("cognito:username") or claims.get("username") or ""
-    return Caller(sub=claims["sub"], username=username)
+def _claims(event: dict[str, Any]) -> dict[str, Any]:
+    """The claims API Gateway's Cognito authorizer put on the request."""
+    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+    return dict(authorizer.get("claims") or {})
 
 
 def _body(event: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +103,7 @@ def route(service: RegistryService, event: dict[str, Any]) -> dict[str, Any]:
         return dict(_proxy(service, event, params.get("proxy", "")))
     if resource == "/config" and method == "GET":
         return _json(200, _config(service))
-    caller = _caller(event)
+    caller = service.caller(_claims(event))
     if resource == "/me" and method == "GET":
         return _json(200, {"sub": caller.sub, "username": caller.username})
     if resource == "/uploads" and method == "POST":

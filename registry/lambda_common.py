@@ -67,4 +67,6 @@ def make_service() -> RegistryService:
         multipart_threshold=int(threshold) if threshold else MULTIPART_THRESHOLD,
         part_size=int(part_size) if part_size else PART_SIZE,
         public_reads=os.environ.get("GOMODPUB_PUBLIC_READS") == "true",
+        # Set only on the local registry, whose user pool a crash can lose.
+        names_are_identities=bool(os.environ.get("GOMODPUB_COGNITO_ENDPOINT")),
     )

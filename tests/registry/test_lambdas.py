@@ -332,3 +332,18 @@ def test_the_bucket_expires_abandoned_uploads_and_archives_only_zips() -> None:
     assert (
         rules["archive-module-zips"]["Transitions"][0]["StorageClass"] == "GLACIER_IR"
     )
+
+
+def test_on_the_local_registry_a_username_is_the_identity() -> None:
+    aws = RegistryService(FakeS3(), "modules")
+    local = RegistryService(FakeS3(), "modules", names_are_identities=True)
+    before = {"sub": "sub-1", "cognito:username": "ana"}
+    # The same name, made again in a new user pool after a crash.
+    after = {"sub": "sub-2", "cognito:username": "ana"}
+
+    assert aws.caller(before) != aws.caller(after)
+    assert local.caller(before) == local.caller(after)
+    assert local.caller(before).username == "ana"
+    with pytest.raises(lambda_api.ServiceError) as raised:
+        aws.caller({})
+    assert raised.value.status == 401

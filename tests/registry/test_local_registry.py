@@ -95,7 +95,7 @@ def test_a_clean_stop_keeps_accounts_and_published_versions(
     http = httpx.Client(timeout=60)
     auth = Authenticator(fetch_config(http, again.config_url), TokenStore(), http=http)
     assert auth.sign_in("keeper", PASSWORD).username == "keeper"
-    assert h1.startswith("h1:")
+    assert fetched_h1(again.config_url, tmp_path) == h1
 
 
 def test_a_restart_on_another_port_still_processes_uploads(
@@ -159,6 +159,22 @@ def test_a_crash_before_any_save_still_keeps_published_versions(
     expected = tmp_path / "expected.zip"
     module_version = ModuleVersion("example.com/durable", "v1.0.0")
     assert pack_dir(folder, module_version, expected).h1 == h1
+    # The account was lost with the user pool; made again under its name, it
+    # still owns its module and lists it.
+    (folder / "more.go").write_text("package durable\n\nconst More = 1\n")
+    publish_module(recovered.config_url, folder, "crasher", True, "v1.0.1")
+    assert served_list(recovered.goproxy) == "v1.0.0\nv1.0.1\n"
+    assert modules_of(recovered.config_url, "crasher") == [
+        {"module": "example.com/durable", "versions": ["v1.0.0", "v1.0.1"]}
+    ]
+
+
+def modules_of(config_url: str, username: str) -> list[dict[str, object]]:
+    http = httpx.Client(timeout=60)
+    config = fetch_config(http, config_url)
+    auth = Authenticator(config, TokenStore(), http=http)
+    auth.sign_in(username, PASSWORD)
+    return RegistryClient(config, http, auth.id_token).modules()
 
 
 def kill(pid: int) -> None:
