@@ -370,9 +370,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        # Bytes that are not UTF-8 are carried as lone surrogates; shown, they
+        # become U+FFFD, as a terminal shows the raw bytes Go would print.
         if self.line > 0:
-            return f"{self.filename}:{self.line}:{self.col}: {self.message}"
-        return f"{self.filename}: {self.message}"
+            text = f"{self.filename}:{self.line}:{self.col}: {self.message}"
+        else:
+            text = f"{self.filename}: {self.message}"
+        return _SURROGATE_RE.sub("\ufffd", text)
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 class ParseError(ModFileError):

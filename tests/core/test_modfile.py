@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -794,12 +795,21 @@ def _mutated_go_mod(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
+_WHERE_RE = re.compile(r"go\.(mod|work):[1-9]\d*:[1-9]\d*: \S")
+
+
 def _parse_all_ways(data: bytes | str) -> None:
     for parser in (modfile.parse, modfile.parse_lax, modfile.parse_work):
         try:
             result = parser(data)
+        except modfile.ParseError as exc:
+            # Every problem says where it is: file, line and column.
+            assert exc.problems
+            for problem in exc.problems:
+                assert _WHERE_RE.match(str(problem)), str(problem)
+            continue
         except ModFileError as exc:
-            assert str(exc)
+            assert _WHERE_RE.match(str(exc)), str(exc)
             continue
         # Whatever parses must print, and the print must read back the same.
         out = result.format()
@@ -822,3 +832,12 @@ def test_fuzz_random_text(data: str) -> None:
 @given(_mutated_go_mod())
 def test_fuzz_mutated_go_mod_files(data: bytes) -> None:
     _parse_all_ways(data)
+
+
+def test_bytes_that_are_not_utf8_show_as_replacement_characters() -> None:
+    with pytest.raises(modfile.ParseError) as raised:
+        modfile.parse(b"module example.com/m\n\xc3bad x\n", "go.mod")
+
+    assert str(raised.value) == "go.mod:2:1: unknown directive: \ufffdbad"
+    # The message can be written anywhere, JSON included.
+    str(raised.value).encode("utf-8")
