@@ -6,17 +6,11 @@ import os
 from pathlib import Path
 
 from gomodpub.core.preview import PreviewEntry, preview_dir
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
+from tests.helpers.folders import write_folder
 
 
 def test_lists_included_and_left_out_files_with_reasons(tmp_path: Path) -> None:
-    root = write(
+    root = write_folder(
         tmp_path / "m",
         {
             "go.mod": "module example.com/m\n\ngo 1.24\n",
@@ -46,7 +40,7 @@ def test_lists_included_and_left_out_files_with_reasons(tmp_path: Path) -> None:
 
 
 def test_invalid_files_are_problems(tmp_path: Path) -> None:
-    root = write(
+    root = write_folder(
         tmp_path / "m",
         {"go.mod": "module example.com/m\n", "bad'name.go": "", "A.go": "", "a.go": ""},
     )
@@ -64,7 +58,7 @@ def test_invalid_files_are_problems(tmp_path: Path) -> None:
 
 
 def test_a_broken_go_mod_is_a_problem_with_its_line(tmp_path: Path) -> None:
-    root = write(tmp_path / "m", {"go.mod": "module example.com/m\ngo one\n"})
+    root = write_folder(tmp_path / "m", {"go.mod": "module example.com/m\ngo one\n"})
 
     preview = preview_dir(root)
 
@@ -75,7 +69,7 @@ def test_a_broken_go_mod_is_a_problem_with_its_line(tmp_path: Path) -> None:
 
 
 def test_a_folder_without_go_mod_is_still_publishable(tmp_path: Path) -> None:
-    preview = preview_dir(write(tmp_path / "m", {"l.go": "package l\n"}))
+    preview = preview_dir(write_folder(tmp_path / "m", {"l.go": "package l\n"}))
 
     assert preview.go_mod is None
     assert preview.module_path == ""
@@ -83,7 +77,7 @@ def test_a_folder_without_go_mod_is_still_publishable(tmp_path: Path) -> None:
 
 
 def test_a_linked_go_mod_is_a_problem_as_when_publishing(tmp_path: Path) -> None:
-    root = write(tmp_path / "m", {"m.go": "package m\n"})
+    root = write_folder(tmp_path / "m", {"m.go": "package m\n"})
     (tmp_path / "real.mod").write_text("module example.com/m\n")
     (root / "go.mod").symlink_to(tmp_path / "real.mod")
 
@@ -97,7 +91,9 @@ def test_a_linked_go_mod_is_a_problem_as_when_publishing(tmp_path: Path) -> None
 
 
 def test_a_module_path_go_cannot_use_is_a_problem(tmp_path: Path) -> None:
-    root = write(tmp_path / "m", {"go.mod": "module cache\n", "m.go": "package m\n"})
+    root = write_folder(
+        tmp_path / "m", {"go.mod": "module cache\n", "m.go": "package m\n"}
+    )
 
     preview = preview_dir(root)
 

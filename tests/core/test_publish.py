@@ -16,6 +16,7 @@ from gomodpub.core.publish import (
     resolve_source,
 )
 from tests.helpers.fake_registry import FakeRegistry
+from tests.helpers.folders import write_folder
 
 
 def folder(tmp_path: Path, go_mod: str | None) -> Path:
@@ -200,13 +201,6 @@ def test_a_go_mod_that_is_a_link_or_a_folder_is_refused(tmp_path: Path) -> None:
 HELLO = {"go.mod": "module example.com/m\n\ngo 1.21\n", "m.go": "package m\n"}
 
 
-def module_folder(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
-
-
 def publish(
     registry: FakeRegistry, directory: Path, version: str, **publisher: Any
 ) -> PublishResult:
@@ -219,7 +213,7 @@ def test_publishes_then_finds_the_same_content_already_published(
     tmp_path: Path,
 ) -> None:
     registry = FakeRegistry()
-    directory = module_folder(tmp_path / "m", HELLO)
+    directory = write_folder(tmp_path / "m", HELLO)
 
     first = publish(registry, directory, "v1.0.0")
     again = publish(registry, directory, "v1.0.0")
@@ -235,11 +229,11 @@ def test_publishes_then_finds_the_same_content_already_published(
 
 def test_other_content_is_a_conflict_that_says_what_differs(tmp_path: Path) -> None:
     registry = FakeRegistry()
-    publish(registry, module_folder(tmp_path / "a", HELLO), "v1.0.0")
+    publish(registry, write_folder(tmp_path / "a", HELLO), "v1.0.0")
     published = dict(registry.s3.objects)
     changed = {**HELLO, "m.go": "package m\n\nconst X = 1\n", "new.go": "package m\n"}
 
-    result = publish(registry, module_folder(tmp_path / "b", changed), "v1.0.0")
+    result = publish(registry, write_folder(tmp_path / "b", changed), "v1.0.0")
 
     assert result.status is PublishStatus.CONFLICT
     assert result.details["differences"] == {
@@ -256,7 +250,7 @@ def test_a_registry_with_private_reads_is_confirmed_through_the_api(
 ) -> None:
     registry = FakeRegistry(public_reads=False)
 
-    result = publish(registry, module_folder(tmp_path / "m", HELLO), "v1.0.0")
+    result = publish(registry, write_folder(tmp_path / "m", HELLO), "v1.0.0")
 
     assert result.status is PublishStatus.PUBLISHED
     reads = [
@@ -281,7 +275,7 @@ def test_cancelling_while_the_registry_checks_is_a_cancel(tmp_path: Path) -> Non
         return any(r.url.path.startswith("/v1/uploads/") for r in registry.requests)
 
     result = publish(
-        registry, module_folder(tmp_path / "m", HELLO), "v1.0.0", cancelled=cancelled
+        registry, write_folder(tmp_path / "m", HELLO), "v1.0.0", cancelled=cancelled
     )
 
     assert (result.status, result.message) == (
@@ -299,11 +293,11 @@ def test_cancelling_while_the_registry_checks_is_a_cancel(tmp_path: Path) -> Non
 
 def test_retractions_come_from_the_highest_published_go_mod(tmp_path: Path) -> None:
     registry = FakeRegistry()
-    publish(registry, module_folder(tmp_path / "a", HELLO), "v1.0.0")
+    publish(registry, write_folder(tmp_path / "a", HELLO), "v1.0.0")
     retracting = {**HELLO, "go.mod": HELLO["go.mod"] + "\nretract v1.3.0 // broken\n"}
-    publish(registry, module_folder(tmp_path / "b", retracting), "v1.3.0")
+    publish(registry, write_folder(tmp_path / "b", retracting), "v1.3.0")
 
-    result = publish(registry, module_folder(tmp_path / "c", HELLO), "v1.1.0")
+    result = publish(registry, write_folder(tmp_path / "c", HELLO), "v1.1.0")
 
     # v1.3.0 retracts itself, so @latest picks v1.1.0: nothing to warn about.
     assert result.status is PublishStatus.PUBLISHED
@@ -312,9 +306,9 @@ def test_retractions_come_from_the_highest_published_go_mod(tmp_path: Path) -> N
 
 def test_a_lower_version_is_told_what_latest_stays(tmp_path: Path) -> None:
     registry = FakeRegistry()
-    publish(registry, module_folder(tmp_path / "a", HELLO), "v1.3.0")
+    publish(registry, write_folder(tmp_path / "a", HELLO), "v1.3.0")
 
-    result = publish(registry, module_folder(tmp_path / "b", HELLO), "v1.1.0")
+    result = publish(registry, write_folder(tmp_path / "b", HELLO), "v1.1.0")
 
     assert result.status is PublishStatus.PUBLISHED
     assert [w["code"] for w in result.details["warnings"]] == ["older-than-latest"]
@@ -330,7 +324,7 @@ def test_a_failed_pack_leaves_the_file_it_would_replace(tmp_path: Path) -> None:
     from gomodpub.core.errors import ZipError
     from gomodpub.core.publish import pack
 
-    directory = module_folder(tmp_path / "m", HELLO)
+    directory = write_folder(tmp_path / "m", HELLO)
     (directory / "M.go").write_text("package m\n")  # collides with m.go
     out = tmp_path / "m.zip"
     out.write_bytes(b"an earlier zip")
@@ -345,7 +339,7 @@ def test_a_failed_pack_leaves_the_file_it_would_replace(tmp_path: Path) -> None:
 def test_pack_refuses_to_write_over_what_is_not_a_file(tmp_path: Path) -> None:
     from gomodpub.core.publish import pack
 
-    source = resolve_source(module_folder(tmp_path / "m", HELLO), "v1.0.0")
+    source = resolve_source(write_folder(tmp_path / "m", HELLO), "v1.0.0")
 
     with pytest.raises(GomodpubError) as raised:
         pack(source, Path("/dev/null"))
@@ -361,7 +355,7 @@ def test_a_packed_zip_gets_the_permissions_of_a_new_file(tmp_path: Path) -> None
 
     from gomodpub.core.publish import pack
 
-    source = resolve_source(module_folder(tmp_path / "m", HELLO), "v1.0.0")
+    source = resolve_source(write_folder(tmp_path / "m", HELLO), "v1.0.0")
     umask = os.umask(0o022)
     try:
         pack(source, tmp_path / "m.zip")

@@ -16,6 +16,7 @@ from gomodpub.core.module import ModuleVersion
 from gomodpub.core.modzip import pack_dir
 from gomodpub.core.service import Caller, RegistryService, ServiceError
 from tests.helpers.fake_s3 import FakeS3
+from tests.helpers.folders import write_folder
 
 BUCKET = "modules"
 ALICE = Caller(sub="sub-alice", username="alice")
@@ -24,10 +25,7 @@ MODULE = "example.com/Hello"
 
 
 def make_zip(tmp_path: Path, name: str, files: dict[str, str], version: str) -> Path:
-    folder = tmp_path / name
-    for rel, text in files.items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_text(text)
+    folder = write_folder(tmp_path / name, files)
     out = tmp_path / f"{name}.zip"
     pack_dir(folder, ModuleVersion(MODULE, version), out)
     return out

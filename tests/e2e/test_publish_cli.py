@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from gomodpub.core.dirhash import hash_zip
+from tests.helpers.folders import write_folder
 from tests.helpers.gotool import (
     assert_go_fetches_and_builds_uuid,
     go_binary,
@@ -76,13 +77,6 @@ def goproxy(home: Path) -> str:
     return str(status["goproxy"])
 
 
-def make_module(root: Path, module_path: str, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
-
-
 @pytest.mark.skipif(
     not UUID_SOURCE.is_dir(), reason="needs golang-github-google-uuid-dev"
 )
@@ -112,9 +106,8 @@ def test_same_content_again_is_already_published_and_other_content_conflicts(
     user_home: Path, tmp_path: Path
 ) -> None:
     module_path = f"example.com/again{uuidlib.uuid4().hex[:8]}"
-    folder = make_module(
+    folder = write_folder(
         tmp_path / "m",
-        module_path,
         {"go.mod": f"module {module_path}\n\ngo 1.21\n", "a.go": "package a\n"},
     )
     first = as_json(
@@ -157,7 +150,7 @@ def test_legacy_module_without_go_mod_is_published_as_incompatible(
     user_home: Path, tmp_path: Path
 ) -> None:
     module_path = f"example.com/legacy{uuidlib.uuid4().hex[:8]}"
-    folder = make_module(tmp_path / "legacy", module_path, {"l.go": "package legacy\n"})
+    folder = write_folder(tmp_path / "legacy", {"l.go": "package legacy\n"})
 
     without_module = gomodpub(user_home, "publish", str(folder), "--version", "v2.0.0")
     assert without_module.returncode == 1
@@ -207,9 +200,8 @@ def test_legacy_module_without_go_mod_is_published_as_incompatible(
 
 
 def test_pack_json_lists_files_and_why_others_are_left_out(tmp_path: Path) -> None:
-    folder = make_module(
+    folder = write_folder(
         tmp_path / "m",
-        "example.com/m",
         {
             # From go 1.24 on, vendor/modules.txt is left out too.
             "go.mod": "module example.com/m\n\ngo 1.24\n",
@@ -250,9 +242,8 @@ def test_someone_elses_module_is_refused_with_the_owner(
     user_home: Path, username: str, tmp_path: Path
 ) -> None:
     module_path = f"example.com/owned{uuidlib.uuid4().hex[:8]}"
-    folder = make_module(
+    folder = write_folder(
         tmp_path / "m",
-        module_path,
         {"go.mod": f"module {module_path}\n", "a.go": "package a\n"},
     )
     assert (
@@ -286,9 +277,7 @@ def test_someone_elses_module_is_refused_with_the_owner(
 def test_without_keyring_or_password_the_user_is_told_what_to_do(
     user_home: Path, username: str, tmp_path: Path
 ) -> None:
-    folder = make_module(
-        tmp_path / "m", "example.com/nopw", {"go.mod": "module example.com/nopw\n"}
-    )
+    folder = write_folder(tmp_path / "m", {"go.mod": "module example.com/nopw\n"})
 
     result = gomodpub(
         user_home, "publish", str(folder), "--version", "v1.0.0", password=None
@@ -337,9 +326,7 @@ def test_a_large_module_is_sent_in_parts(user_home: Path, tmp_path: Path) -> Non
     )
     try:
         module_path = f"example.com/large{uuidlib.uuid4().hex[:8]}"
-        folder = make_module(
-            tmp_path / "large", module_path, {"go.mod": f"module {module_path}\n"}
-        )
+        folder = write_folder(tmp_path / "large", {"go.mod": f"module {module_path}\n"})
         (folder / "blob.bin").write_bytes(os.urandom(12 << 20))
 
         published = gomodpub(
