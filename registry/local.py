@@ -349,6 +349,9 @@ class LocalRegistry:
             self._write_state(state)
             return pid is not None
 
+    # TODO(Windows): stopping relies on POSIX signals and waitpid(WNOHANG), and
+    # _process_alive on kill(pid, 0), which on Windows ends the process; the
+    # app is built for Windows but the local registry was never run there.
     def _terminate(self, pid: int) -> None:
         # SIGTERM lets MiniStack save user pools and stacks before it exits.
         with contextlib.suppress(ProcessLookupError):
