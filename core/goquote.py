@@ -3,6 +3,8 @@ go command words them."""
 
 from __future__ import annotations
 
+from ._unicode import is_print
+
 _SIMPLE_ESCAPES = {
     "\a": "\\a",
     "\b": "\\b",
@@ -27,9 +29,9 @@ def quote_rune(c: str) -> str:
 def _escape_char(c: str, quote: str) -> str:
     if c == quote or c == "\\":
         return "\\" + c
-    # Python's printable set is Go's unicode.IsPrint: letters, marks, numbers,
-    # punctuation, symbols and the ASCII space.
-    if c.isprintable():
+    # Python's str.isprintable means the same as Go's IsPrint, but by an older
+    # Unicode, so newer characters would be escaped where Go prints them.
+    if is_print(c):
         return c
     if c in _SIMPLE_ESCAPES:
         return _SIMPLE_ESCAPES[c]

@@ -31,7 +31,8 @@ Module paths (:func:`check_path`)
 
 File paths (:func:`check_file_path`)
     The element rules above (without the tilde rule and the leading-dash rule)
-    over a larger alphabet: any Unicode letter, ASCII digits, the space and
+    over a larger alphabet: any letter (of Go's Unicode, which may be newer than
+    Python's: see :mod:`._unicode`), ASCII digits, the space and
     ``! # $ % & ( ) + , - . = @ [ ] ^ _ { } ~``. Shell and file-system specials
     (``" ' * < > ? ` | : \\``) are refused.
 
@@ -64,6 +65,7 @@ from typing import Literal
 # Relative imports: mypy cannot follow the editable install's gomodpub.core
 # mapping and would type these names as Any.
 from . import semver
+from ._unicode import is_letter
 from .errors import InvalidModuleError
 from .goquote import quote, quote_rune
 
@@ -557,7 +559,8 @@ def _char_ok(c: str, kind: _Kind) -> bool:
         return c in _IMPORT_CHARS
     if c.isascii():
         return c in _FILE_ASCII_CHARS
-    return c.isalpha()
+    # Go's IsLetter, not str.isalpha: Python's Unicode is older than Go's.
+    return is_letter(c)
 
 
 def _split_gopkg_in(path: str) -> tuple[str, str, bool]:

@@ -11,8 +11,9 @@ every operating system and file system:
   (:func:`~gomodpub.core.module.check`), and the rest of the name must pass
   :func:`~gomodpub.core.module.check_file_path`.
 - No two names may be equal when upper and lower case are not told apart
-  (Unicode simple case folding), and no name may be both a file and a
-  directory.
+  (Unicode simple case folding as Go's ``unicode.SimpleFold`` does it, by
+  the Unicode of the Go toolchain: see :mod:`._unicode`), and no name may be
+  both a file and a directory.
 - go.mod may sit at the module root, spelled exactly ``go.mod``. A go.mod in
   any other case is refused; a go.mod in a subdirectory marks another module,
   whose files stay out of the zip when it is made and make a zip invalid.
@@ -62,7 +63,6 @@ from __future__ import annotations
 
 import array
 import contextlib
-import functools
 import hashlib
 import io
 import itertools
@@ -83,7 +83,7 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
-from gomodpub.core import modfile, module
+from gomodpub.core import _unicode, modfile, module
 from gomodpub.core.dirhash import summary_hash_packed, zip_entry_name
 from gomodpub.core.errors import InvalidModuleError, ModFileError, ZipError
 from gomodpub.core.goquote import quote
@@ -1469,30 +1469,17 @@ def _clean(p: str) -> str:
     return cleaned
 
 
-@functools.lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    """Return the smallest character of c's simple case-folding orbit."""
-    orbit = {c}
-    todo = [c]
-    while todo:
-        x = todo.pop()
-        for y in (x.lower(), x.upper(), x.title()):
-            if len(y) == 1 and y not in orbit:
-                orbit.add(y)
-                todo.append(y)
-    smallest = min(orbit)
-    return smallest.lower() if "A" <= smallest <= "Z" else smallest
-
-
 def _str_to_fold(s: str) -> str:
-    """Map s so that two strings are equal under Go's EqualFold iff they map equal."""
+    """Map s so that two strings are equal under Go's EqualFold iff they map equal.
+
+    Each character maps to one character, so folding a path and cutting it
+    gives what cutting it first and folding would.
+    """
     if s.isascii():
-        # An ASCII letter's orbit is just its two cases (the Kelvin sign and
-        # the long s fold onto k and s, not the other way), so this is exact.
         # s itself when already folded, so that callers keeping both keep one.
         lower = s.lower()
         return s if lower == s else lower
-    return "".join(_fold_char(c) for c in s)
+    return s.translate(_unicode.FOLD)
 
 
 def _equal_fold(a: str, b: str) -> bool:

@@ -14,6 +14,11 @@ from gomodpub.core.goquote import quote, quote_rune
         ("\x00\x7f", '"\\x00\\x7f"'),
         ("é😀", '"é😀"'),
         ("\u00a0\u200b", '"\\u00a0\\u200b"'),
+        # Printable to Go 1.27 (Unicode 17), not to Python 3.11 (Unicode 14).
+        ("\ua7cb\u0897\u1acf\U0001fae9", '"\ua7cb\u0897\u1acf\U0001fae9"'),
+        ("\ufffd", '"\ufffd"'),
+        ("\u2028\uffff", '"\\u2028\\uffff"'),
+        ("\U000e0001\U0010ffff", '"\\U000e0001\\U0010ffff"'),
         # A byte that was not UTF-8, carried by surrogateescape, prints as Go's.
         (b"bad\xff".decode("utf-8", "surrogateescape"), '"bad\\xff"'),
     ],

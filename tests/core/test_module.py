@@ -179,6 +179,25 @@ def test_check_file_path_allows_unicode_letters_and_tilde_digits() -> None:
     module.check_file_path("-leading/dash is fine.go")
 
 
+# Letters of Unicode 15 to 17, which Go 1.27 knows and Python 3.11 does not,
+# and characters that are no letters in either; outcomes are Go's.
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("a\ua7cb.go", ""),
+        ("\ua7dc", ""),
+        ("\u1c89x", ""),
+        ("\U00010d50.go", ""),
+        ("\u0897", "malformed file path \"\u0897\": invalid char '\u0897'"),
+        ("\u00b7", "malformed file path \"\u00b7\": invalid char '\u00b7'"),
+        ("\U0001f600", "malformed file path \"\U0001f600\": invalid char '\U0001f600'"),
+    ],
+    ids=ascii,
+)
+def test_check_file_path_knows_gos_letters(path: str, error: str) -> None:
+    assert _error_of(module.check_file_path, path) == error
+
+
 @pytest.mark.parametrize(
     ("path_major", "prefix"), [("", ""), ("/v2", "v2"), (".v1", "v1")]
 )

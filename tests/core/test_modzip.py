@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gomodpub.core import modzip
+from gomodpub.core import _unicode, _unicode_tables, modzip
 from gomodpub.core.dirhash import (
     hash_files,
     hash_zip,
@@ -506,6 +506,115 @@ def test_check_files_sees_the_go_line_of_the_root_go_mod() -> None:
 
 
 # ---------------------------------------------------------------------------
+# Case folding and collisions, as Go's: expected outcomes come from Go 1.27
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "collide"),
+    [
+        # Orbits Python's lower/upper/title do not join, Go's SimpleFold does.
+        ("\u00b5", "\u03bc", True),
+        ("\u00b5", "\u039c", True),
+        ("\u0399", "\u1fbe", True),
+        ("\u03b9", "\u1fbe", True),
+        ("\u0390", "\u1fd3", True),
+        ("\u03b0", "\u1fe3", True),
+        ("\u1c88", "\ua64a", True),
+        ("\u1c88", "\ua64b", True),
+        ("\ufb05", "\ufb06", True),
+        # The dotless i has an orbit of its own, and so has the dotted I.
+        ("i", "\u0131", False),
+        ("I", "\u0131", False),
+        ("\u0130", "i", False),
+        # Signs that fold onto letters.
+        ("K", "\u212a", True),
+        ("\u00c5", "\u212b", True),
+    ],
+    ids=ascii,
+)
+def test_check_files_folds_case_as_go(first: str, second: str, collide: bool) -> None:
+    names = [f"{first}.go", f"{second}.go"]
+
+    report = modzip.check_files(modzip.DataFile(n, b"x") for n in names)
+
+    if collide:
+        assert [f.name for f in report.valid] == names[:1]
+        assert [(p.path, p.reason) for p in report.invalid] == [
+            (
+                names[1],
+                f'case-insensitive file name collision: "{names[0]}" and "{names[1]}"',
+            )
+        ]
+    else:
+        assert [f.name for f in report.valid] == names
+        assert report.invalid == []
+
+
+# Go's strings.EqualFold for each pair, with U+0345, which no file name may
+# hold (it is a mark, not a letter) but which folds with the iota.
+@pytest.mark.parametrize(
+    ("a", "b", "equal"),
+    [
+        ("\u0345", "\u03b9", True),
+        ("\u0345", "\u0399", True),
+        ("\u0345", "\u1fbe", True),
+        ("\u039c", "\u03bc", True),
+        ("\ua64a", "\ua64b", True),
+        ("\u00e5", "\u212b", True),
+        ("\u00df", "\u1e9e", True),
+        ("\u01c4", "\u01c5", True),
+        ("\u01c5", "\u01c6", True),
+        ("k", "\u212a", True),
+        ("s", "\u017f", True),
+        ("\u0130", "I", False),
+        ("\u0131", "I", False),
+    ],
+    ids=ascii,
+)
+def test_equal_fold_is_gos(a: str, b: str, equal: bool) -> None:
+    assert modzip._equal_fold(a, b) is equal
+    assert modzip._equal_fold(f"dir/{a}.go", f"dir/{b}.go") is equal
+
+
+def test_fold_table_folds_every_orbit_onto_one_rune() -> None:
+    orbits = _unicode.fold_orbits()
+    targets = set()
+
+    for orbit in orbits:
+        assert orbit == sorted(set(orbit)) and len(orbit) > 1
+        # x/mod's strToFold: the orbit's smallest rune, a-z for A-Z.
+        target = chr(orbit[0]).lower() if orbit[0] < 0x80 else chr(orbit[0])
+        assert {modzip._str_to_fold(chr(r)) for r in orbit} == {target}
+        targets.add(target)
+
+    # One target per orbit, and no rune in two orbits.
+    assert len(targets) == len(orbits)
+    members = [r for orbit in orbits for r in orbit]
+    assert len(members) == len(set(members))
+    assert len(orbits) > 1400
+
+
+def test_check_zip_refuses_micro_sign_and_mu(tmp_path: Path) -> None:
+    data = _zip_bytes([(PREFIX + "\u00b5.go", b"x"), (PREFIX + "\u03bc.go", b"x")])
+
+    _assert_refused(
+        tmp_path,
+        data,
+        re.escape('case-insensitive file name collision: "\u00b5.go" and "\u03bc.go"'),
+    )
+
+
+def test_check_dir_keeps_i_and_dotless_i_apart(tmp_path: Path) -> None:
+    (tmp_path / "i.go").write_bytes(b"package i\n")
+    (tmp_path / "\u0131.go").write_bytes(b"package i\n")
+
+    report = modzip.check_dir(tmp_path)
+
+    assert [f.name for f in report.valid] == ["i.go", "\u0131.go"]
+    assert report.error() is None
+
+
+# ---------------------------------------------------------------------------
 # Hostile zips
 
 
@@ -792,6 +901,29 @@ def _reference_h1(gozipref: Path, src: Path, mv: ModuleVersion, out: Path) -> st
         text=True,
     )
     return done.stdout.strip()
+
+
+@pytest.mark.slow
+def test_unicode_tables_are_what_the_go_toolchain_says(tmp_path: Path) -> None:
+    if not GO.exists():
+        pytest.skip("the Go toolchain is missing")
+    generator = PROJECT_ROOT / "scripts" / "gen_unicode_tables.go"
+    env = {**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": ""}
+
+    done = subprocess.run(
+        [str(GO), "run", str(generator)],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+    )
+
+    fresh: dict[str, object] = {}
+    exec(done.stdout, fresh)
+    names = ["UNICODE_VERSION", "FOLD_ORBITS", "LETTERS", "PRINTABLE"]
+    assert {n: fresh[n] for n in names} == {
+        n: getattr(_unicode_tables, n) for n in names
+    }
 
 
 @pytest.mark.slow
