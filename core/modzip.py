@@ -43,13 +43,22 @@ When a zip is made from a folder or a list of files, some files are left out
 
 Beyond the reference, for a server that must not trust its input:
 
+- Zips are read the way Go's archive/zip reads them, not with Python's
+  zipfile, which forgives damage Go refuses: the end records, then central
+  directory headers one after another until one is cut short or is not a
+  header (their number must match the end record's count, in its low 16
+  bits as Go compares it), then each entry's local header, data and CRC. A
+  zip Go cannot read is refused in Go's words: "zip: not a valid zip file",
+  "unexpected EOF", "zip: checksum error", "zip: unsupported compression
+  algorithm".
 - :func:`check_zip` also decompresses every entry (writing nothing) to count
   its real bytes against its declared size and the limits and to check its
   CRC, and gives the zip's ``h1:`` when all is well; :func:`unzip` writes
   nothing before that has passed.
 - Entries whose data overlap (a way to make small zips inflate to huge
-  sizes), encrypted entries and compression methods other than store and
-  deflate make a zip "not a valid zip file".
+  sizes) and encrypted entries make a zip "not a valid zip file", and
+  compression methods other than store and deflate are refused even for a
+  directory entry, whose data Go never reads.
 - A module folder given as a symbolic link is followed; Go would see a link
   and pack nothing.
 
@@ -74,7 +83,6 @@ import stat
 import struct
 import tempfile
 import threading
-import zipfile
 import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -84,7 +92,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
 from gomodpub.core import _unicode, modfile, module
-from gomodpub.core.dirhash import summary_hash_packed, zip_entry_name
+from gomodpub.core.dirhash import summary_hash_packed
 from gomodpub.core.errors import InvalidModuleError, ModFileError, ZipError
 from gomodpub.core.goquote import quote
 from gomodpub.core.module import ModuleVersion
@@ -988,7 +996,7 @@ _VERSION_20 = 20
 _VERSION_45 = 45
 _UINT16_MAX = 0xFFFF
 _UINT32_MAX = 0xFFFFFFFF
-_LOCAL_HEADER_OUT = struct.Struct("<IHHHHHIIIHH")
+_LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
 _DESCRIPTOR = struct.Struct("<IIII")
 _CENTRAL_HEADER = struct.Struct("<IHHHHHHIIIHHHHHII")
 
@@ -1024,11 +1032,11 @@ class _ZipWriter:
             raise ZipError(f"zip entry {self._prefix}{packed.path} is too large")
         offset = self._offset
         self._write(
-            _LOCAL_HEADER_OUT.pack(
+            _LOCAL_HEADER.pack(
                 _LOCAL_SIG,
                 _VERSION_20,
                 flags,
-                zipfile.ZIP_DEFLATED,
+                _DEFLATE,
                 0,
                 0,
                 0,
@@ -1065,7 +1073,7 @@ class _ZipWriter:
                     _VERSION_20,
                     _VERSION_20,
                     flags,
-                    zipfile.ZIP_DEFLATED,
+                    _DEFLATE,
                     0,
                     0,
                     crc,
@@ -1154,13 +1162,15 @@ def check_zip(
             a zip that can be read.
     """
     _check_module_version(module_version)
-    with _open_zip(zip_path) as opened:
-        if isinstance(opened, CheckedFiles):
-            return opened
-        report = _check_zip_entries(module_version, opened)
-        if read_contents and report.error() is None:
-            _read_contents(opened, report, zip_path)
-        return report
+    where = os.fspath(zip_path)
+    try:
+        with open(where, "rb") as fp:
+            report, _ = _check_open_zip(module_version, fp, read_contents)
+    except _NotAZipError as exc:
+        raise ZipError(f"{where}: {exc}") from exc
+    except OSError as exc:
+        raise ZipError(f"cannot read {where}: {exc}") from exc
+    return report
 
 
 def unzip(
@@ -1178,78 +1188,61 @@ def unzip(
             or cannot be written.
     """
     target = os.fspath(dir)
-    zip_name = os.fspath(zip_path)
+    where = os.fspath(zip_path)
     try:
         if os.path.isdir(target) and os.listdir(target):
             raise ZipError(f"target directory {target} exists and is not empty")
-        report = check_zip(module_version, zip_path)
-        report.raise_for_problems()
-        _extract(target, _prefix(module_version), zip_path)
-    except (ZipError, OSError) as exc:
-        raise ZipError(f"unzip {zip_name}: {exc}") from exc
-    except _BROKEN_ZIP as exc:
-        # The zip changed on disk after it was checked.
-        raise ZipError(f"unzip {zip_name}: not a valid zip file ({exc})") from exc
+        _check_module_version(module_version)
+        # Checked and extracted through one open file, as in Go, so that a
+        # zip replaced on disk meanwhile is not extracted unchecked.
+        with open(where, "rb") as fp:
+            report, entries = _check_open_zip(module_version, fp, True)
+            report.raise_for_problems()
+            _extract(target, _prefix(module_version), fp, entries)
+    except (ZipError, _NotAZipError, OSError) as exc:
+        raise ZipError(f"unzip {where}: {exc}") from exc
     return report
 
 
-# What zipfile and zlib raise on a damaged or unsupported zip.
-_BROKEN_ZIP = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    ValueError,
-    struct.error,
-    NotImplementedError,
-)
+def _check_open_zip(
+    module_version: ModuleVersion, fp: IO[bytes], read_contents: bool
+) -> tuple[CheckedFiles, list[_Entry]]:
+    """Check an open zip; return the report and the zip's entries.
 
-
-@contextlib.contextmanager
-def _open_zip(
-    zip_path: str | os.PathLike[str],
-) -> Iterator[zipfile.ZipFile | CheckedFiles]:
-    """Open a zip for checking, or give a report when it is too large to open."""
-    path = os.fspath(zip_path)
-    try:
-        size = os.stat(path).st_size
-    except OSError as exc:
-        raise ZipError(f"cannot read {path}: {exc}") from exc
+    Raises:
+        _NotAZipError: Go's archive/zip would not read the zip.
+        OSError: the file could not be read.
+    """
+    size = os.fstat(fp.fileno()).st_size
     if size > MAX_ZIP_FILE:
-        yield CheckedFiles(
-            size_error=(
-                f"module zip file is too large ({size} bytes; "
-                f"limit is {MAX_ZIP_FILE} bytes)"
-            )
-        )
-        return
-    try:
-        archive = zipfile.ZipFile(path)
-    except (*_BROKEN_ZIP, zipfile.LargeZipFile) as exc:
-        raise ZipError(f"{path}: not a valid zip file ({exc})") from exc
-    except OSError as exc:
-        raise ZipError(f"cannot read {path}: {exc}") from exc
-    with archive:
-        yield archive
+        return CheckedFiles(size_error=_zip_too_large(size)), []
+    prefix = _prefix(module_version)
+    directory = _read_directory(fp, size)
+    report = _check_zip_entries(prefix, directory.entries)
+    if read_contents and report.error() is None:
+        _read_contents(fp, directory, report)
+    return report, directory.entries
 
 
-def _check_zip_entries(
-    module_version: ModuleVersion, archive: zipfile.ZipFile
-) -> CheckedFiles:
+def _zip_too_large(size: int) -> str:
+    return f"module zip file is too large ({size} bytes; limit is {MAX_ZIP_FILE} bytes)"
+
+
+def _check_zip_entries(prefix: str, entries: list[_Entry]) -> CheckedFiles:
     """Check entry names and declared sizes, without reading any content."""
     report = CheckedFiles()
-    prefix = _prefix(module_version)
     collisions = _CollisionChecker()
     total = 0
-    for info in archive.infolist():
-        entry = zip_entry_name(info)
+    for entry in entries:
+        full = entry.name
 
-        def refuse(reason: str, entry: str = entry) -> None:
-            report.invalid.append(FileProblem(entry, reason))
+        def refuse(reason: str, full: str = full) -> None:
+            report.invalid.append(FileProblem(full, reason))
 
-        if not entry.startswith(prefix):
+        if not full.startswith(prefix):
             refuse(f"path does not have prefix {quote(prefix)}")
             continue
-        name = entry[len(prefix) :]
+        name = full[len(prefix) :]
         if not name:
             continue
         is_dir = name.endswith("/")
@@ -1277,7 +1270,7 @@ def _check_zip_entries(
             if name != "go.mod":
                 refuse(GO_MOD_CASE)
                 continue
-        size = info.file_size
+        size = entry.size
         if 0 <= size <= MAX_ZIP_FILE - total:
             total += size
         elif report.size_error is None:
@@ -1288,146 +1281,459 @@ def _check_zip_entries(
         if name == "LICENSE" and size > MAX_LICENSE:
             refuse(LICENSE_TOO_LARGE)
             continue
-        report.valid.append(ValidFile(name=name, source=entry, size=size))
+        report.valid.append(ValidFile(name=name, source=full, size=size))
     return report
 
 
-def _read_contents(
-    archive: zipfile.ZipFile, report: CheckedFiles, zip_path: str | os.PathLike[str]
-) -> None:
-    """Decompress every entry, counting real bytes; record problems and the h1."""
-    where = os.fspath(zip_path)
-    try:
-        layout_problem = _layout_problem(archive)
-    except (OSError, struct.error) as exc:
-        raise ZipError(f"cannot read {where}: {exc}") from exc
-    if layout_problem is not None:
-        raise ZipError(f"{where}: not a valid zip file ({layout_problem})")
+def _read_contents(fp: IO[bytes], directory: _Directory, report: CheckedFiles) -> None:
+    """Decompress every entry, counting real bytes; record problems and the h1.
+
+    Raises:
+        _NotAZipError: an entry cannot be read, or not as Go would read it.
+        OSError: the file could not be read.
+    """
+    _check_layout(fp, directory)
 
     # Per entry, only its name and its 32-byte digest are kept for the h1.
     names: list[str] = []
     digests = bytearray()
     total = 0
-    for info in archive.infolist():
-        entry = zip_entry_name(info)
+    for entry in directory.entries:
         # Directory entries are not counted by the name checks, so the limit
         # on the whole also bounds the work spent on them here.
-        limit = min(info.file_size, MAX_ZIP_FILE - total)
+        limit = min(entry.size, MAX_ZIP_FILE - total)
+        digest = hashlib.sha256()
+        real = 0
         try:
-            digest, real_size = _digest_entry(archive, info, limit)
-        except _TooLargeError:
-            if limit < info.file_size:
-                report.size_error = CONTENTS_TOO_LARGE
-            else:
-                report.invalid.append(FileProblem(entry, LARGER_THAN_DECLARED))
-            return
-        except _BROKEN_ZIP as exc:
-            raise ZipError(f"{where}: not a valid zip file ({entry}: {exc})") from exc
-        except OSError as exc:
-            raise ZipError(f"cannot read {where}: {exc}") from exc
-        if real_size != info.file_size:
+            for chunk in _entry_chunks(fp, entry):
+                real += len(chunk)
+                if real > limit:
+                    if limit < entry.size:
+                        report.size_error = CONTENTS_TOO_LARGE
+                    else:
+                        report.invalid.append(
+                            FileProblem(entry.name, LARGER_THAN_DECLARED)
+                        )
+                    return
+                digest.update(chunk)
+        except _ShortEntryError as exc:
             report.invalid.append(
-                FileProblem(entry, f"{SIZE_MISMATCH} ({real_size} bytes read)")
+                FileProblem(entry.name, f"{SIZE_MISMATCH} ({exc.real} bytes read)")
             )
             return
-        total += real_size
-        names.append(entry)
-        digests += digest
+        total += real
+        names.append(entry.name)
+        digests += digest.digest()
     report.h1 = summary_hash_packed("", names, digests)
 
 
-class _TooLargeError(Exception):
-    """An entry decompressed to more bytes than it was allowed."""
-
-
-def _digest_entry(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
-) -> tuple[bytes, int]:
-    """Return (SHA-256, real size) of an entry, reading at most limit bytes."""
-    if info.flag_bits & 0x1:
-        raise NotImplementedError(f"{zip_entry_name(info)}: entry is encrypted")
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise NotImplementedError(
-            f"{zip_entry_name(info)}: unsupported compression method "
-            f"{info.compress_type}"
-        )
-    digest = hashlib.sha256()
-    real = 0
-    for chunk in _entry_chunks(archive, info):
-        real += len(chunk)
-        if real > limit:
-            raise _TooLargeError
-        digest.update(chunk)
-    return digest.digest(), real
-
-
-def _entry_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    # zipfile stops at the declared size and then checks the CRC, so a size
-    # that lies low shows up as a CRC error; one that lies high as a short read.
-    with archive.open(info) as stream:
-        while chunk := stream.read(_READ_SIZE):
-            yield chunk
-
-
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
-_LOCAL_MAGIC = b"PK\x03\x04"
-
-
-def _layout_problem(archive: zipfile.ZipFile) -> str | None:
-    """Find entries whose data overlap, or a local header that is missing."""
-    # Entries sharing bytes are how small zips expand to huge sizes; a real
-    # module zip never needs them.
-    fp = archive.fp
-    if fp is None:
-        return "zip is closed"
-    spans: list[tuple[int, int, str]] = []
-    for info in archive.infolist():
-        if info.header_offset < 0:
-            return f"{zip_entry_name(info)}: local header before the start of the file"
-        fp.seek(info.header_offset)
-        header = fp.read(_LOCAL_HEADER.size)
-        if len(header) != _LOCAL_HEADER.size:
-            return f"{zip_entry_name(info)}: truncated local header"
-        fields = _LOCAL_HEADER.unpack(header)
-        if fields[0] != _LOCAL_MAGIC:
-            return f"{zip_entry_name(info)}: bad local header"
-        name_len, extra_len = fields[10], fields[11]
-        start = info.header_offset
-        end = start + _LOCAL_HEADER.size + name_len + extra_len + info.compress_size
-        spans.append((start, end, zip_entry_name(info)))
-    spans.sort()
-    central_start = getattr(archive, "start_dir", None)
-    for (_, end, name), (next_start, _, _) in itertools.pairwise(spans):
-        if end > next_start:
-            return f"{name}: entry overlaps the next one"
-    if spans and isinstance(central_start, int) and spans[-1][1] > central_start:
-        return f"{spans[-1][2]}: entry overlaps the central directory"
-    return None
-
-
-def _extract(target: str, prefix: str, zip_path: str | os.PathLike[str]) -> None:
+def _extract(target: str, prefix: str, fp: IO[bytes], entries: list[_Entry]) -> None:
     """Write the files of a checked zip under target, still counting bytes."""
     os.makedirs(target, exist_ok=True)
-    with zipfile.ZipFile(zip_path) as archive:
-        for info in archive.infolist():
-            name = zip_entry_name(info)[len(prefix) :]
-            if not name or name.endswith("/"):
-                continue
-            dst = os.path.join(target, *name.split("/"))
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-            written = 0
-            with os.fdopen(fd, "wb") as sink:
-                # The zip was read and found sound already; counting again
-                # guards against it changing on disk since then.
-                for chunk in _entry_chunks(archive, info):
+    for entry in entries:
+        name = entry.name[len(prefix) :]
+        if not name or name.endswith("/"):
+            continue
+        dst = os.path.join(target, *name.split("/"))
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        written = 0
+        with os.fdopen(fd, "wb") as sink:
+            # The entries were read and found sound already; counting again
+            # guards against the file changing under us since then.
+            try:
+                for chunk in _entry_chunks(fp, entry):
                     written += len(chunk)
-                    if written > info.file_size:
+                    if written > entry.size:
                         raise ZipError(
-                            f"uncompressed size of file {zip_entry_name(info)} is "
-                            f"larger than declared size ({info.file_size} bytes)"
+                            f"uncompressed size of file {entry.name} is larger "
+                            f"than declared size ({entry.size} bytes)"
                         )
                     sink.write(chunk)
+            except _ShortEntryError as exc:
+                raise ZipError(
+                    f"{entry.name}: {SIZE_MISMATCH} ({exc.real} bytes read)"
+                ) from exc
+
+
+# ---------------------------------------------------------------------------
+# Reading zips as Go's archive/zip reads them
+#
+# Python's zipfile forgives what Go's reader refuses (an end record counting
+# more entries than the central directory holds, a header cut short), and a
+# zip the go command cannot read must not be published. So the zip is read
+# here step by step as archive/zip reads it, in Go's order and with Go's
+# tolerances, and refused where Go would fail.
+
+_STORE = 0
+_DEFLATE = 8
+_FLAG_ENCRYPTED = 0x1
+_ZIP64_EXTRA = 0x0001
+_END = struct.Struct("<IHHHHIIH")
+_END64_LOCATOR = struct.Struct("<IIQI")
+_END64 = struct.Struct("<IQHHIIQQQQ")
+_END_SIGNATURE = b"PK\x05\x06"
+_DESCRIPTOR_SIGNATURE = struct.pack("<I", 0x08074B50)
+# Go looks for the end record in the last 1 KiB, then in the last 65 KiB.
+_END_SEARCH = (1 << 10, 65 << 10)
+_INT64_LIMIT = 1 << 63
+
+NOT_A_ZIP = "zip: not a valid zip file"
+"""Go's archive/zip's words for a file it cannot read as a zip."""
+_UNEXPECTED_EOF = "unexpected EOF"
+_CHECKSUM = "zip: checksum error"
+_ALGORITHM = "zip: unsupported compression algorithm"
+
+
+class _NotAZipError(Exception):
+    """The file is not a zip as Go's archive/zip reads it; the message says why."""
+
+    def __init__(self, reason: str, go_error: str = NOT_A_ZIP) -> None:
+        super().__init__(f"{go_error} ({reason})")
+
+
+class _ShortEntryError(Exception):
+    """An entry's data ended before its declared size."""
+
+    def __init__(self, real: int) -> None:
+        super().__init__(real)
+        self.real = real
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What the central directory tells of one entry.
+
+    Attributes:
+        name: the raw name, decoded as UTF-8 with surrogateescape (Go takes
+            the bytes as they are, whatever the UTF-8 flag says).
+        offset: where its local header is in the file.
+    """
+
+    name: str
+    flags: int
+    method: int
+    crc: int
+    compressed_size: int
+    size: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Directory:
+    """A zip's entries, and where its central directory starts."""
+
+    entries: list[_Entry]
+    start: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Stop:
+    """Why the walk over central directory headers stopped.
+
+    Attributes:
+        fatal: Go fails whatever the count: a read ended right at a
+            boundary, which Go's io.ReadFull reports as a plain EOF.
+    """
+
+    reason: str
+    go_error: str = NOT_A_ZIP
+    fatal: bool = False
+
+
+def _read_directory(fp: IO[bytes], size: int) -> _Directory:
+    """List a zip's entries as Go's zip.NewReader does.
+
+    Raises:
+        _NotAZipError: NewReader would fail.
+    """
+    count, base, start = _read_end(fp, size)
+
+    # Like Go, read headers one after another until one is cut short or is
+    # not a header, then compare how many were read with the end record's
+    # count. Go compares only the low 16 bits: the classic end record holds
+    # no more, and Go does not insist on a zip64 one.
+    fp.seek(start)
+    entries: list[_Entry] = []
+    while not isinstance(read := _read_central_header(fp, base), _Stop):
+        entries.append(read)
+    if read.fatal:
+        raise _NotAZipError(read.reason, read.go_error)
+    if len(entries) % (1 << 16) != count % (1 << 16):
+        raise _NotAZipError(
+            f"the end record counts {count} entries but the central directory "
+            f"has {len(entries)}, then {read.reason}",
+            read.go_error,
+        )
+    return _Directory(entries, start)
+
+
+def _read_end(fp: IO[bytes], size: int) -> tuple[int, int, int]:
+    """Read the end records as Go's readDirectoryEnd does.
+
+    Returns:
+        (count, base, start): the entries the end record counts; what to add
+        to the offsets the zip records (non-zero when something was put in
+        front of the zip); where the central directory starts in the file.
+    """
+    for limit in _END_SEARCH:
+        block = min(limit, size)
+        fp.seek(size - block)
+        buf = fp.read(block)
+        at = _find_end_record(buf)
+        if at >= 0:
+            break
+        if block == size or limit == _END_SEARCH[-1]:
+            raise _NotAZipError("no end of central directory record")
+    end = size - block + at
+    _, _, _, _, count, dir_size, dir_offset, _ = _END.unpack_from(buf, at)
+
+    # These values say the numbers are in a zip64 end record, if there is one.
+    if count == _UINT16_MAX or _UINT32_MAX in (dir_size, dir_offset):
+        end64 = _find_end64(fp, end)
+        if end64 >= 0:
+            end = end64
+            count, dir_size, dir_offset = _read_end64(fp, end64)
+    if dir_size >= _INT64_LIMIT or dir_offset >= _INT64_LIMIT:
+        raise _NotAZipError("central directory size or offset out of range")
+
+    base = end - dir_size - dir_offset
+    if not 0 <= base + dir_offset < size:
+        raise _NotAZipError("central directory outside the file")
+    # Go trusts the recorded offset over the computed base when a header is
+    # found there: some writers record the wrong sizes.
+    if base > 0:
+        fp.seek(dir_offset)
+        if not isinstance(_read_central_header(fp, 0), _Stop):
+            base = 0
+    return count, base, base + dir_offset
+
+
+def _find_end_record(buf: bytes) -> int:
+    """Return where the last end record in buf starts, or -1 (Go's rules)."""
+    if len(buf) < _END.size:
+        return -1
+    at = buf.rfind(_END_SIGNATURE, 0, len(buf) - _END.size + len(_END_SIGNATURE))
+    if at < 0:
+        return -1
+    (comment_len,) = struct.unpack_from("<H", buf, at + _END.size - 2)
+    # A comment running past the end of the file: Go gives up on the zip.
+    if at + _END.size + comment_len > len(buf):
+        return -1
+    return at
+
+
+def _find_end64(fp: IO[bytes], end: int) -> int:
+    """Return where the zip64 end record is, from its locator before end, or -1."""
+    at = end - _END64_LOCATOR.size
+    if at < 0:
+        return -1
+    fp.seek(at)
+    signature, disk, offset, disks = _END64_LOCATOR.unpack(fp.read(_END64_LOCATOR.size))
+    if signature != _END64_LOCATOR_SIG or disk != 0 or disks != 1:
+        return -1
+    # An offset past int64 turns negative in Go, which then ignores it too.
+    return offset if offset < _INT64_LIMIT else -1
+
+
+def _read_end64(fp: IO[bytes], at: int) -> tuple[int, int, int]:
+    """Return (count, directory size, directory offset) of the zip64 end record."""
+    fp.seek(at)
+    raw = fp.read(_END64.size)
+    if len(raw) < _END64.size:
+        raise _NotAZipError("zip64 end record cut short", "EOF")
+    signature, *_, count, dir_size, dir_offset = _END64.unpack(raw)
+    if signature != _END64_SIG:
+        raise _NotAZipError("no zip64 end record where its locator points")
+    return count, dir_size, dir_offset
+
+
+def _read_central_header(fp: IO[bytes], base: int) -> _Entry | _Stop:
+    """Read the next central directory header as Go's readDirectoryHeader does."""
+    raw = fp.read(_CENTRAL_HEADER.size)
+    if not raw:
+        return _Stop("the file ends where a header should start", "EOF", True)
+    if len(raw) < _CENTRAL_HEADER.size:
+        return _Stop("a header cut short", _UNEXPECTED_EOF)
+    fields = _CENTRAL_HEADER.unpack(raw)
+    if fields[0] != _CENTRAL_SIG:
+        return _Stop("no header signature")
+    flags, method, crc, compressed_size, size = fields[3], fields[4], *fields[7:10]
+    name_len, extra_len, comment_len, offset = *fields[10:13], fields[16]
+    rest_len = name_len + extra_len + comment_len
+    rest = fp.read(rest_len)
+    if len(rest) < rest_len:
+        if not rest:
+            return _Stop("the file ends before a header's name", "EOF", True)
+        return _Stop("a header's name, extra or comment cut short", _UNEXPECTED_EOF)
+
+    numbers = [size, compressed_size, offset]
+    if not _read_zip64_extra(rest[name_len : name_len + extra_len], numbers):
+        return _Stop("a zip64 extra field too short")
+    size, compressed_size, offset = numbers
+    # Go keeps offsets in an int64, where one past its range turns negative.
+    if offset >= _INT64_LIMIT:
+        offset -= 1 << 64
+    name = rest[:name_len].decode("utf-8", "surrogateescape")
+    return _Entry(name, flags, method, crc, compressed_size, size, offset + base)
+
+
+def _read_zip64_extra(extra: bytes, numbers: list[int]) -> bool:
+    """Take from zip64 extra fields the numbers too big for their 32 bits.
+
+    Args:
+        extra: a central header's extra fields.
+        numbers: the header's size, compressed size and offset, replaced in
+            place where they are 0xFFFFFFFF.
+
+    Returns:
+        False if a zip64 field is too short for them, which Go refuses.
+    """
+    # The numbers come in that order, only those too big; like Go, every
+    # field with the zip64 tag is read, and a field cut short ends the list.
+    too_big = [i for i, n in enumerate(numbers) if n == _UINT32_MAX]
+    at = 0
+    while at + 4 <= len(extra):
+        tag, length = struct.unpack_from("<HH", extra, at)
+        field = extra[at + 4 : at + 4 + length]
+        if len(field) < length:
+            break
+        at += 4 + length
+        if tag != _ZIP64_EXTRA:
+            continue
+        values = struct.unpack_from(f"<{length // 8}Q", field)
+        if len(values) < len(too_big):
+            return False
+        for i, value in zip(too_big, values, strict=False):
+            numbers[i] = value
+    return True
+
+
+def _check_layout(fp: IO[bytes], directory: _Directory) -> None:
+    """Refuse entries whose data overlap, or a local header that is missing.
+
+    Raises:
+        _NotAZipError: what Go's File.Open would say of a missing header, or
+            that entries overlap (beyond the reference).
+    """
+    # Entries sharing bytes are how small zips expand to huge sizes; a real
+    # module zip never needs them.
+    spans: list[tuple[int, int, str]] = []
+    for entry in directory.entries:
+        body = _body_offset(fp, entry)
+        spans.append((entry.offset, body + entry.compressed_size, entry.name))
+    spans.sort()
+    for (_, end, name), (next_start, _, _) in itertools.pairwise(spans):
+        if end > next_start:
+            raise _NotAZipError(f"{quote(name)}: entry overlaps the next one")
+    if spans and spans[-1][1] > directory.start:
+        raise _NotAZipError(
+            f"{quote(spans[-1][2])}: entry overlaps the central directory"
+        )
+
+
+def _body_offset(fp: IO[bytes], entry: _Entry) -> int:
+    """Return where an entry's data starts, reading its local header as Go does."""
+    if entry.offset < 0:
+        raise _NotAZipError(f"{quote(entry.name)}: local header at a negative offset")
+    fp.seek(entry.offset)
+    raw = fp.read(_LOCAL_HEADER.size)
+    if len(raw) < _LOCAL_HEADER.size:
+        raise _NotAZipError(f"{quote(entry.name)}: local header cut short", "EOF")
+    fields = _LOCAL_HEADER.unpack(raw)
+    if fields[0] != _LOCAL_SIG:
+        raise _NotAZipError(f"{quote(entry.name)}: no local header signature")
+    name_len, extra_len = int(fields[9]), int(fields[10])
+    return entry.offset + _LOCAL_HEADER.size + name_len + extra_len
+
+
+def _entry_chunks(fp: IO[bytes], entry: _Entry) -> Iterator[bytes]:
+    """Yield an entry's uncompressed bytes, checked as Go's File.Open checks them.
+
+    The caller must stop reading once it has more than the declared size:
+    only then does a zip bomb cost no more than its declared sizes.
+
+    Raises:
+        _ShortEntryError: the data ended before the declared size.
+        _NotAZipError: the entry cannot be read, or its CRC is wrong.
+    """
+    label = quote(entry.name)
+    if entry.flags & _FLAG_ENCRYPTED:
+        raise _NotAZipError(f"{label}: entry is encrypted")
+    if entry.method not in (_STORE, _DEFLATE):
+        raise _NotAZipError(f"{label}: method {entry.method}", _ALGORITHM)
+    body = _body_offset(fp, entry)
+    if entry.name.endswith("/"):
+        # Go reads a directory entry as empty, and refuses one that says
+        # it has data.
+        if entry.size != 0:
+            raise _NotAZipError(f"{label}: directory entry with data")
+        return
+
+    compressed = _section(fp, body, entry.compressed_size)
+    data = compressed if entry.method == _STORE else _inflate(compressed, label)
+    crc = 0
+    real = 0
+    for chunk in data:
+        real += len(chunk)
+        crc = zlib.crc32(chunk, crc)
+        yield chunk
+    if real != entry.size:
+        raise _ShortEntryError(real)
+
+    if entry.flags & _FLAG_DESCRIPTOR:
+        _check_descriptor(fp, body + entry.compressed_size, entry, label)
+    elif entry.crc == 0:
+        # Go skips the comparison when no CRC seems to have been set.
+        return
+    if crc != entry.crc:
+        raise _NotAZipError(label, _CHECKSUM)
+
+
+def _section(fp: IO[bytes], start: int, length: int) -> Iterator[bytes]:
+    """Yield the bytes from start, up to length or the end of the file."""
+    fp.seek(start)
+    while length > 0 and (chunk := fp.read(min(length, _READ_SIZE))):
+        length -= len(chunk)
+        yield chunk
+
+
+def _inflate(compressed: Iterator[bytes], label: str) -> Iterator[bytes]:
+    """Inflate raw deflate data, at most _READ_SIZE bytes at a time."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        for chunk in compressed:
+            pending = chunk
+            while True:
+                out = inflater.decompress(pending, _READ_SIZE)
+                if out:
+                    yield out
+                pending = inflater.unconsumed_tail
+                # A full buffer may leave output inside zlib, input or not.
+                if inflater.eof or (not pending and len(out) < _READ_SIZE):
+                    break
+            if inflater.eof:
+                # Go's inflater stops at the final block; bytes after it
+                # within the compressed size are never read.
+                return
+    except zlib.error as exc:
+        raise _NotAZipError(f"{label}: {exc}") from exc
+    raise _NotAZipError(f"{label}: compressed data cut short", _UNEXPECTED_EOF)
+
+
+def _check_descriptor(fp: IO[bytes], at: int, entry: _Entry, label: str) -> None:
+    """Check the CRC of the data descriptor after an entry's data, as Go does."""
+    fp.seek(at)
+    raw = fp.read(_DESCRIPTOR.size)
+    # The descriptor's signature is optional; its CRC follows either way.
+    if raw[:4] == _DESCRIPTOR_SIGNATURE:
+        raw = raw[4:]
+    if len(raw) < 8 + 4:
+        # Go reads the CRC and two 32-bit sizes, then ignores the sizes.
+        raise _NotAZipError(f"{label}: data descriptor cut short", _UNEXPECTED_EOF)
+    (crc,) = struct.unpack_from("<I", raw)
+    if crc != entry.crc:
+        raise _NotAZipError(f"{label}: data descriptor", _CHECKSUM)
 
 
 # ---------------------------------------------------------------------------

@@ -650,7 +650,7 @@ def _assert_refused(tmp_path: Path, data: bytes, match: str) -> None:
 def test_zip_bomb_declaring_a_small_size(tmp_path: Path) -> None:
     data = _set_sizes(_zip_bytes([(PREFIX + "go.mod", bytes(0x0BAD))]), 0x0BAD, 0xAC)
 
-    _assert_refused(tmp_path, data, "not a valid zip file")
+    _assert_refused(tmp_path, data, "larger than declared size")
 
 
 def test_zip_declaring_a_larger_size_than_it_holds(tmp_path: Path) -> None:
@@ -771,6 +771,263 @@ def test_check_zip_reads_the_h1_of_a_good_zip(tmp_path: Path) -> None:
     assert report.error() is None
     assert report.h1 == hash_zip(zip_path)
     assert report.size_total == len(b"module example.com/m\n")
+
+
+# ---------------------------------------------------------------------------
+# Zips written byte by byte, read as Go's archive/zip reads them
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """An entry of a zip written by hand; fields left None follow from data."""
+
+    name: str
+    data: bytes = b"package a\n"
+    method: int = 8
+    payload: bytes | None = None
+    crc: int | None = None
+    size: int | None = None
+    flags: int = 0
+    descriptor: bytes = b""
+    name_len: int | None = None
+    extra: bytes = b""
+
+
+def raw_parts(entries: list[RawEntry]) -> tuple[bytes, bytes]:
+    """Return the local entries and the central directory of a zip."""
+    body = b""
+    directory = b""
+    for e in entries:
+        raw = (PREFIX + e.name).encode()
+        payload = e.payload
+        if payload is None:
+            payload = e.data if e.method == 0 else zlib.compress(e.data, 6, -15)
+        crc = zlib.crc32(e.data) if e.crc is None else e.crc
+        size = len(e.data) if e.size is None else e.size
+        name_len = len(raw) if e.name_len is None else e.name_len
+        directory += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            *(0x02014B50, 45, 20, e.flags, e.method, 0, 0, crc, len(payload), size),
+            *(name_len, len(e.extra), 0, 0, 0, 0, len(body)),
+        )
+        directory += raw + e.extra
+        # With a data descriptor, the local header leaves CRC and sizes out.
+        numbers = (0, 0, 0) if e.descriptor else (crc, len(payload), size)
+        body += struct.pack(
+            "<IHHHHHIIIHH",
+            *(0x04034B50, 20, e.flags, e.method, 0, 0, *numbers, len(raw), 0),
+        )
+        body += raw + payload + e.descriptor
+    return body, directory
+
+
+def end_record(count: int, dir_size: int, dir_offset: int, comment: int = 0) -> bytes:
+    fields = (0x06054B50, 0, 0, count, count, dir_size, dir_offset, comment)
+    return struct.pack("<IHHHHIIH", *fields)
+
+
+def raw_zip(entries: list[RawEntry], *, count: int | None = None) -> bytes:
+    """Return a zip of entries whose end record counts count entries."""
+    body, directory = raw_parts(entries)
+    count = len(entries) if count is None else count
+    return body + directory + end_record(count, len(directory), len(body))
+
+
+def zip64_end(count: int, dir_size: int, dir_offset: int, at: int) -> bytes:
+    """Return end records, the zip64 one at offset at, counting count entries."""
+    record = (0x06064B50, 44, 45, 45, 0, 0, count, count, dir_size, dir_offset)
+    return (
+        struct.pack("<IQHHIIQQQQ", *record)
+        + struct.pack("<IIQI", 0x07064B50, 0, at, 1)
+        + end_record(0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF)
+    )
+
+
+def zip64_zip(entries: list[RawEntry], count: int) -> bytes:
+    """Return a zip of entries whose zip64 end record counts count entries."""
+    body, directory = raw_parts(entries)
+    at = len(body) + len(directory)
+    return body + directory + zip64_end(count, len(directory), len(body), at)
+
+
+def _crc(data: bytes) -> bytes:
+    return struct.pack("<I", zlib.crc32(data))
+
+
+_TWO = [RawEntry("go.mod", b"module example.com/m\n"), RawEntry("a.go")]
+_TWO_H1 = "h1:mf3ZgaLi4oSAsMraSF2c/29zuDnyW+GWSJW1ofY+5Bk="
+_ONE_H1 = "h1:xctQQey8/y7IcBjFZDP/onWLSXhlqcsC3i1fgSdpMHk="
+_DATA = b"package a\n"
+_DEFLATED = zlib.compress(_DATA, 6, -15)
+_BODY, _DIRECTORY = raw_parts(_TWO)
+_SECOND_HEADER = _DIRECTORY.rindex(b"PK\x01\x02")
+_WHOLE_DIRECTORY = end_record(2, len(_DIRECTORY), len(_BODY))
+
+
+# What Go 1.27's zip.Unzip and dirhash.HashZip say of each zip: an h1, or
+# the error (Go's words, then ours in parentheses).
+@pytest.mark.parametrize(
+    ("data", "want"),
+    [
+        (
+            raw_zip(_TWO, count=5),
+            "unexpected EOF (the end record counts 5 entries but the central "
+            "directory has 2, then a header cut short)",
+        ),
+        (
+            raw_zip(_TWO, count=1),
+            "unexpected EOF (the end record counts 1 entries but the central "
+            "directory has 2, then a header cut short)",
+        ),
+        (
+            raw_zip([_TWO[0], RawEntry("a.go", name_len=0xFFFF)]),
+            "unexpected EOF (the end record counts 2 entries but the central "
+            "directory has 1, then a header's name, extra or comment cut short)",
+        ),
+        (
+            _BODY
+            + _DIRECTORY[:_SECOND_HEADER]
+            + b"PX"
+            + _DIRECTORY[_SECOND_HEADER + 2 :]
+            + _WHOLE_DIRECTORY,
+            "zip: not a valid zip file (the end record counts 2 entries but the "
+            "central directory has 1, then no header signature)",
+        ),
+        (
+            _BODY + _DIRECTORY,
+            "zip: not a valid zip file (no end of central directory record)",
+        ),
+        (
+            # A comment that would run past the end of the file.
+            _BODY + _DIRECTORY + end_record(2, len(_DIRECTORY), len(_BODY), 10),
+            "zip: not a valid zip file (no end of central directory record)",
+        ),
+        (
+            # The size says "see the zip64 extra", which is too short for it.
+            raw_zip([RawEntry("a.go", size=0xFFFFFFFF, extra=b"\1\0\4\0abcd")]),
+            "zip: not a valid zip file (the end record counts 1 entries but the "
+            "central directory has 0, then a zip64 extra field too short)",
+        ),
+        (
+            raw_zip(_TWO).replace(b"PK\x03\x04", b"PK\x03\x05", 1),
+            'zip: not a valid zip file ("example.com/m@v1.0.0/go.mod": '
+            "no local header signature)",
+        ),
+        (
+            # The end record's offset is past the end of the file: Go finds
+            # the directory from the end, and the entries before the start.
+            _BODY + _DIRECTORY + end_record(2, len(_DIRECTORY), 10**6),
+            'zip: not a valid zip file ("example.com/m@v1.0.0/go.mod": '
+            "local header at a negative offset)",
+        ),
+        (
+            raw_zip([RawEntry("a.go", payload=_DEFLATED[:-3])]),
+            'unexpected EOF ("example.com/m@v1.0.0/a.go": compressed data cut short)',
+        ),
+        (
+            raw_zip(
+                [
+                    RawEntry(
+                        "a.go",
+                        flags=8,
+                        descriptor=b"PK\x07\x08" + bytes(12),
+                    )
+                ]
+            ),
+            'zip: checksum error ("example.com/m@v1.0.0/a.go": data descriptor)',
+        ),
+        (
+            raw_zip([RawEntry("a.go", crc=1)]),
+            'zip: checksum error ("example.com/m@v1.0.0/a.go")',
+        ),
+        (
+            # Go's Unzip skips directories; its HashZip, and so go.sum, fails.
+            raw_zip([RawEntry("dir/")]),
+            'zip: not a valid zip file ("example.com/m@v1.0.0/dir/": '
+            "directory entry with data)",
+        ),
+        (
+            raw_zip([RawEntry("a.go", method=12)]),
+            'zip: unsupported compression algorithm ("example.com/m@v1.0.0/a.go": '
+            "method 12)",
+        ),
+        # Zips Go reads, odd as they are.
+        (end_record(0, 0, 0), EMPTY_HASH),
+        (b"#!/bin/sh\nexit 0\n" + raw_zip(_TWO), _TWO_H1),
+        # Go compares only 16 bits of the count.
+        (zip64_zip(_TWO, 65536 + 2), _TWO_H1),
+        (
+            raw_zip(
+                [
+                    RawEntry(
+                        "a.go",
+                        size=0xFFFFFFFF,
+                        extra=struct.pack("<HHQ", 1, 8, len(_DATA)),
+                    )
+                ]
+            ),
+            _ONE_H1,
+        ),
+        (
+            raw_zip([RawEntry("a.go", flags=8, descriptor=_crc(_DATA) + bytes(8))]),
+            _ONE_H1,
+        ),
+        (raw_zip([RawEntry("a.go", payload=_DEFLATED + b"ignored")]), _ONE_H1),
+        # A CRC of zero means none was set: Go does not compare it.
+        (raw_zip([RawEntry("a.go", method=0, crc=0)]), _ONE_H1),
+    ],
+    ids=[
+        "count_too_high",
+        "count_too_low",
+        "name_length_past_the_end",
+        "header_without_signature",
+        "no_end_record",
+        "comment_past_the_end",
+        "zip64_extra_too_short",
+        "local_header_without_signature",
+        "directory_offset_past_the_end",
+        "deflate_cut_short",
+        "descriptor_crc_wrong",
+        "crc_wrong",
+        "directory_with_data",
+        "unknown_method",
+        "empty",
+        "data_in_front",
+        "zip64_count_modulo_65536",
+        "zip64_size",
+        "descriptor_without_signature",
+        "bytes_after_the_last_deflate_block",
+        "no_crc",
+    ],
+)
+def test_zip_read_as_go_reads_it(tmp_path: Path, data: bytes, want: str) -> None:
+    zip_path = tmp_path / "m.zip"
+    zip_path.write_bytes(data)
+    out = tmp_path / "out"
+
+    if not want.startswith("h1:"):
+        with pytest.raises(ZipError) as checked:
+            modzip.check_zip(M, zip_path)
+        with pytest.raises(ZipError) as unzipped:
+            modzip.unzip(out, M, zip_path)
+        assert str(checked.value) == f"{zip_path}: {want}"
+        assert str(unzipped.value) == f"unzip {zip_path}: {want}"
+        assert not out.exists()
+        return
+    report = modzip.check_zip(M, zip_path)
+    modzip.unzip(out, M, zip_path)
+
+    assert report.error() is None
+    assert report.h1 == want
+    assert hash_dir(out, PREFIX) == want
+
+
+def test_check_zip_without_contents_reads_the_directory_as_go(tmp_path: Path) -> None:
+    zip_path = tmp_path / "m.zip"
+    zip_path.write_bytes(raw_zip(_TWO, count=3))
+
+    with pytest.raises(ZipError, match="^" + re.escape(f"{zip_path}: unexpected EOF")):
+        modzip.check_zip(M, zip_path, read_contents=False)
 
 
 _SEED_ZIP = _zip_bytes(
