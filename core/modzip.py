@@ -59,6 +59,10 @@ Beyond the reference, for a server that must not trust its input:
   sizes) and encrypted entries make a zip "not a valid zip file", and
   compression methods other than store and deflate are refused even for a
   directory entry, whose data Go never reads.
+- A zip may have at most 200,000 entries (:data:`MAX_ZIP_FILES`), and a
+  module as many files: each entry costs memory while a zip is checked. A
+  zip whose end record counts more is refused before a header is read, and
+  a folder with more files before anything is written.
 - A module folder given as a symbolic link is followed; Go would see a link
   and pack nothing.
 
@@ -107,6 +111,15 @@ MAX_GO_MOD = 16 << 20
 
 MAX_LICENSE = 16 << 20
 """Largest LICENSE in a module zip."""
+
+MAX_ZIP_FILES = 200_000
+"""Most entries a module zip may have, and most files a module may pack."""
+
+# Checking a zip keeps about 400 bytes per entry (its name and numbers, its
+# place in the collision checks), and the server's worker has 1 GiB: a zip of
+# a million tiny entries took 850 MB before this limit. The largest modules
+# published have about 20,000 files; ten times that keeps the worker within
+# about 100 MB for them.
 
 COMPRESS_LEVEL = 3
 """zlib level for packing: about the size Go's level 5 gives, much faster."""
@@ -457,6 +470,8 @@ def _check_files(
             continue
         report.valid.append(ValidFile(name=p, source=p, size=info.size))
         valid_files.append(f)
+        if len(valid_files) > MAX_ZIP_FILES and report.size_error is None:
+            report.size_error = _too_many_files()
 
     return report, valid_files
 
@@ -1217,7 +1232,10 @@ def _check_open_zip(
     if size > MAX_ZIP_FILE:
         return CheckedFiles(size_error=_zip_too_large(size)), []
     prefix = _prefix(module_version)
-    directory = _read_directory(fp, size)
+    try:
+        directory = _read_directory(fp, size)
+    except _LimitError as exc:
+        return CheckedFiles(size_error=str(exc)), []
     report = _check_zip_entries(prefix, directory.entries)
     if read_contents and report.error() is None:
         _read_contents(fp, directory, report)
@@ -1392,6 +1410,10 @@ class _NotAZipError(Exception):
         super().__init__(f"{go_error} ({reason})")
 
 
+class _LimitError(Exception):
+    """A zip, or a module, is larger than a limit allows; the message says which."""
+
+
 class _ShortEntryError(Exception):
     """An entry's data ended before its declared size."""
 
@@ -1446,8 +1468,12 @@ def _read_directory(fp: IO[bytes], size: int) -> _Directory:
 
     Raises:
         _NotAZipError: NewReader would fail.
+        _LimitError: the zip has more than MAX_ZIP_FILES entries.
     """
     count, base, start = _read_end(fp, size)
+    # Refused before a header is read: memory grows with the entries kept.
+    if count > MAX_ZIP_FILES:
+        raise _LimitError(_too_many_entries(count))
 
     # Like Go, read headers one after another until one is cut short or is
     # not a header, then compare how many were read with the end record's
@@ -1457,6 +1483,8 @@ def _read_directory(fp: IO[bytes], size: int) -> _Directory:
     entries: list[_Entry] = []
     while not isinstance(read := _read_central_header(fp, base), _Stop):
         entries.append(read)
+        if len(entries) > MAX_ZIP_FILES:
+            raise _LimitError(_too_many_entries(len(entries)))
     if read.fatal:
         raise _NotAZipError(read.reason, read.go_error)
     if len(entries) % (1 << 16) != count % (1 << 16):
@@ -1466,6 +1494,14 @@ def _read_directory(fp: IO[bytes], size: int) -> _Directory:
             read.go_error,
         )
     return _Directory(entries, start)
+
+
+def _too_many_entries(count: int) -> str:
+    return f"module zip has too many entries ({count}; limit is {MAX_ZIP_FILES})"
+
+
+def _too_many_files() -> str:
+    return f"module has too many files (limit is {MAX_ZIP_FILES})"
 
 
 def _read_end(fp: IO[bytes], size: int) -> tuple[int, int, int]:

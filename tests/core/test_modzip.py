@@ -1030,6 +1030,73 @@ def test_check_zip_without_contents_reads_the_directory_as_go(tmp_path: Path) ->
         modzip.check_zip(M, zip_path, read_contents=False)
 
 
+# ---------------------------------------------------------------------------
+# How many entries a zip may have, and a module files
+
+
+def test_check_files_refuses_more_files_than_a_zip_may_hold() -> None:
+    files = [modzip.DataFile(f"d{i % 100}/{i}.go", b"") for i in range(200_001)]
+
+    report = modzip.check_files(files)
+
+    assert report.size_error == "module has too many files (limit is 200000)"
+    assert len(report.valid) == 200_001
+
+
+def test_pack_dir_refuses_too_many_files_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(modzip, "MAX_ZIP_FILES", 3)
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ["a.go", "b.go", "c.go", "d.go"]:
+        (src / name).write_bytes(b"package a\n")
+    zip_path = tmp_path / "m.zip"
+
+    with pytest.raises(ZipError) as info:
+        modzip.pack_dir(src, M, zip_path)
+
+    assert str(info.value) == (
+        f"create zip from directory {src}: module has too many files (limit is 3)"
+    )
+    assert not zip_path.exists()
+    report = modzip.check_dir(src)
+    assert report.size_error == "module has too many files (limit is 3)"
+
+
+def test_check_zip_refuses_too_many_entries_from_the_end_record(
+    tmp_path: Path,
+) -> None:
+    # The directory is not even a directory: the count alone refuses it.
+    zip_path = tmp_path / "m.zip"
+    junk = b"junk" * 10
+    zip_path.write_bytes(junk + zip64_end(200_001, len(junk), 0, len(junk)))
+
+    report = modzip.check_zip(M, zip_path)
+
+    assert report.size_error == (
+        "module zip has too many entries (200001; limit is 200000)"
+    )
+    with pytest.raises(ZipError, match=re.escape("too many entries (200001;")):
+        modzip.unzip(tmp_path / "out", M, zip_path)
+
+
+def test_check_zip_refuses_too_many_entries_while_reading_headers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(modzip, "MAX_ZIP_FILES", 3)
+    # 65537 headers where the end record counts 1: Go reads them all.
+    zip_path = tmp_path / "m.zip"
+    body, directory = raw_parts([RawEntry("a.go")])
+    zip_path.write_bytes(
+        body + directory * 65537 + end_record(1, len(directory) * 65537, 0)
+    )
+
+    report = modzip.check_zip(M, zip_path)
+
+    assert report.size_error == "module zip has too many entries (4; limit is 3)"
+
+
 _SEED_ZIP = _zip_bytes(
     [
         (PREFIX + "go.mod", b"module example.com/m\n\ngo 1.21\n"),
