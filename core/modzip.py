@@ -63,6 +63,9 @@ Beyond the reference, for a server that must not trust its input:
   module as many files: each entry costs memory while a zip is checked. A
   zip whose end record counts more is refused before a header is read, and
   a folder with more files before anything is written.
+- The paths of a module's files and of the directories they imply may take
+  at most 64 MiB (:data:`MAX_PATH_TOTAL`): the collision checks keep them
+  all, and a few deep files imply billions of characters of directories.
 - A module folder given as a symbolic link is followed; Go would see a link
   and pack nothing.
 
@@ -120,6 +123,20 @@ MAX_ZIP_FILES = 200_000
 # a million tiny entries took 850 MB before this limit. The largest modules
 # published have about 20,000 files; ten times that keeps the worker within
 # about 100 MB for them.
+
+MAX_PATH_TOTAL = 64 << 20
+"""Most bytes the paths of a module's files and directories may take.
+
+Each path counts :data:`PATH_OVERHEAD` plus its length, or four times its
+length if it is not all ASCII: about what Python needs to keep it. The case
+collision checks keep every file's path and every distinct directory's, and
+a deep tree implies many long directory paths (a file 30,000 levels deep
+implies 900 million characters of them). A module of 20,000 files needs
+about 4 MiB.
+"""
+
+PATH_OVERHEAD = 128
+"""What each path counts towards :data:`MAX_PATH_TOTAL` beyond its characters."""
 
 COMPRESS_LEVEL = 3
 """zlib level for packing: about the size Go's level 5 gives, much faster."""
@@ -447,7 +464,12 @@ def _check_files(
         except OSError as exc:
             add_problem(p, str(exc), omitted=False)
             continue
-        collision = collisions.check(p, is_dir=info.is_dir)
+        try:
+            collision = collisions.check(p, is_dir=info.is_dir)
+        except _LimitError as exc:
+            # Past the budget the checks would cost more than they may.
+            report.size_error = str(exc)
+            break
         if collision is not None:
             add_problem(p, collision, omitted=False)
             continue
@@ -1233,7 +1255,7 @@ def _check_open_zip(
         return CheckedFiles(size_error=_zip_too_large(size)), []
     prefix = _prefix(module_version)
     try:
-        directory = _read_directory(fp, size)
+        directory = _read_directory(fp, size, prefix)
     except _LimitError as exc:
         return CheckedFiles(size_error=str(exc)), []
     report = _check_zip_entries(prefix, directory.entries)
@@ -1274,7 +1296,12 @@ def _check_zip_entries(prefix: str, entries: list[_Entry]) -> CheckedFiles:
         except InvalidModuleError as exc:
             refuse(str(exc))
             continue
-        collision = collisions.check(name, is_dir=is_dir)
+        try:
+            collision = collisions.check(name, is_dir=is_dir)
+        except _LimitError as exc:
+            # Past the budget the checks would cost more than they may.
+            report.size_error = str(exc)
+            return report
         if collision is not None:
             refuse(collision)
             continue
@@ -1463,12 +1490,13 @@ class _Stop:
     fatal: bool = False
 
 
-def _read_directory(fp: IO[bytes], size: int) -> _Directory:
+def _read_directory(fp: IO[bytes], size: int, prefix: str) -> _Directory:
     """List a zip's entries as Go's zip.NewReader does.
 
     Raises:
         _NotAZipError: NewReader would fail.
-        _LimitError: the zip has more than MAX_ZIP_FILES entries.
+        _LimitError: the zip has more than MAX_ZIP_FILES entries, or entry
+            names over MAX_PATH_TOTAL all together.
     """
     count, base, start = _read_end(fp, size)
     # Refused before a header is read: memory grows with the entries kept.
@@ -1481,10 +1509,15 @@ def _read_directory(fp: IO[bytes], size: int) -> _Directory:
     # no more, and Go does not insist on a zip64 one.
     fp.seek(start)
     entries: list[_Entry] = []
+    names = 0
     while not isinstance(read := _read_central_header(fp, base), _Stop):
         entries.append(read)
         if len(entries) > MAX_ZIP_FILES:
             raise _LimitError(_too_many_entries(len(entries)))
+        name = read.name
+        names += _path_cost(name.removeprefix(prefix))
+        if names > MAX_PATH_TOTAL:
+            raise _LimitError(_paths_too_long())
     if read.fatal:
         raise _NotAZipError(read.reason, read.go_error)
     if len(entries) % (1 << 16) != count % (1 << 16):
@@ -1502,6 +1535,15 @@ def _too_many_entries(count: int) -> str:
 
 def _too_many_files() -> str:
     return f"module has too many files (limit is {MAX_ZIP_FILES})"
+
+
+def _paths_too_long() -> str:
+    return (
+        "file paths too long or too many, or directories too many or too deep: "
+        f"the paths of a module's files and directories may take {MAX_PATH_TOTAL} "
+        f"bytes, each path counting {PATH_OVERHEAD} plus its length (4 times its "
+        "length if not all ASCII)"
+    )
 
 
 def _read_end(fp: IO[bytes], size: int) -> tuple[int, int, int]:
@@ -1824,53 +1866,83 @@ def _str_to_fold(s: str) -> str:
     return s.translate(_unicode.FOLD)
 
 
+def _path_cost(p: str) -> int:
+    """Return what keeping p counts towards MAX_PATH_TOTAL."""
+    # Python keeps a str at 1, 2 or 4 bytes a character; isascii is free.
+    return PATH_OVERHEAD + (len(p) if p.isascii() else 4 * len(p))
+
+
 def _equal_fold(a: str, b: str) -> bool:
     return _str_to_fold(a) == _str_to_fold(b)
 
 
 class _CollisionChecker:
-    """Finds paths equal under case folding, and paths both file and directory."""
+    """Finds paths equal under case folding, and paths both file and directory.
+
+    Checks as x/mod's collisionChecker does, with the same outcomes, in time
+    and memory bounded by the paths it records: each new file and directory
+    costs _path_cost of it, at most MAX_PATH_TOTAL in all.
+    """
 
     def __init__(self) -> None:
         # Each path seen, by its folded form; the folded forms of directories.
         self._seen: dict[str, str] = {}
         self._dirs: set[str] = set()
-        # Directories whose every ancestor was checked without a collision.
-        # A record in _seen never changes, so checking them again would find
-        # nothing new; a directory below a collision is never added, so each
-        # file under it still reports the collision, as Go does.
-        self._clean_dirs: set[str] = set()
+        # What checking a directory and its parents gave: None, or the
+        # reason it failed. A record never changes once made, so checking the
+        # same directory again always gives the same. Keeping the failures
+        # too means the files below a collision each report it, as in Go,
+        # without walking their parents again.
+        self._outcomes: dict[str, str | None] = {}
+        self._cost = 0
 
     def check(self, p: str, *, is_dir: bool) -> str | None:
-        """Record p; return the reason it collides with an earlier path, if any."""
+        """Record p; return the reason it collides with an earlier path, if any.
+
+        Raises:
+            _LimitError: the paths recorded are over MAX_PATH_TOTAL.
+        """
+        fold = _str_to_fold(p)
         walked: list[str] = []
+        outcome: str | None = None
+        path, path_fold = p, fold
         while True:
-            fold = _str_to_fold(p)
-            other_path = self._seen.get(fold)
-            if other_path is None:
-                self._seen[fold] = p
-                if is_dir:
-                    self._dirs.add(fold)
-            else:
-                other_is_dir = fold in self._dirs
-                if p != other_path:
-                    return (
-                        "case-insensitive file name collision: "
-                        f"{quote(other_path)} and {quote(p)}"
-                    )
-                if is_dir != other_is_dir:
-                    return f"entry {quote(p)} is both a file and a directory"
-                if not is_dir:
-                    return f"multiple entries for file {quote(p)}"
-                # A directory seen again is fine: every file records its
-                # parents, so shared parents come up many times.
-                if p in self._clean_dirs:
-                    break
-            if is_dir:
-                walked.append(p)
-            parent = posixpath.dirname(p)
-            if parent in ("", "."):
+            if is_dir and path in self._outcomes:
+                outcome = self._outcomes[path]
                 break
-            p, is_dir = parent, True
-        self._clean_dirs.update(walked)
+            if is_dir:
+                walked.append(path)
+            outcome = self._record(path, path_fold, is_dir)
+            if outcome is not None:
+                break
+            # A parent is a prefix, p being clean (Go's path.Dir).
+            cut = path.rfind("/")
+            if cut < 0:
+                break
+            path = p[:cut]
+            path_fold = path if fold is p else fold[:cut]
+            is_dir = True
+        for d in walked:
+            self._outcomes[d] = outcome
+        return outcome
+
+    def _record(self, p: str, fold: str, is_dir: bool) -> str | None:
+        other = self._seen.get(fold)
+        if other is None:
+            self._cost += _path_cost(p)
+            if self._cost > MAX_PATH_TOTAL:
+                raise _LimitError(_paths_too_long())
+            self._seen[fold] = p
+            if is_dir:
+                self._dirs.add(fold)
+            return None
+        if p != other:
+            return (
+                f"case-insensitive file name collision: {quote(other)} and {quote(p)}"
+            )
+        if is_dir != (fold in self._dirs):
+            return f"entry {quote(p)} is both a file and a directory"
+        if not is_dir:
+            return f"multiple entries for file {quote(p)}"
+        # A directory seen again is fine: every file records its parents.
         return None

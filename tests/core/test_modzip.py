@@ -6,6 +6,7 @@ same folder does; the data is read where it lies, never copied.
 
 import io
 import os
+import posixpath
 import random
 import re
 import shutil
@@ -14,6 +15,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 import tracemalloc
 import warnings
 import zipfile
@@ -612,6 +614,136 @@ def test_check_dir_keeps_i_and_dotless_i_apart(tmp_path: Path) -> None:
 
     assert [f.name for f in report.valid] == ["i.go", "\u0131.go"]
     assert report.error() is None
+
+
+# Each list of files checked by Go's CheckFiles: what is valid, what invalid.
+# Go keeps checking after a collision, and what it recorded of a failed path
+# changes what later paths collide with.
+@pytest.mark.parametrize(
+    ("paths", "valid", "invalid"),
+    [
+        (
+            "A a/x a/X",
+            ["A"],
+            [("a/x", "A", "a"), ("a/X", "a/x", "a/X")],
+        ),
+        (
+            "A a/b/c a/B/d a/b/e",
+            ["A"],
+            [("a/b/c", "A", "a"), ("a/B/d", "a/b", "a/B"), ("a/b/e", "A", "a")],
+        ),
+        ("a/b/c A", ["a/b/c"], [("A", "a", "A")]),
+        (
+            "x/a X/b X/c x/d",
+            ["x/a", "x/d"],
+            [("X/b", "x", "X"), ("X/c", "x", "X")],
+        ),
+        ("A/b a/c a/c", ["A/b"], [("a/c", "A", "a")]),
+        (
+            "a/b/c a/B a/b/C/d",
+            ["a/b/c"],
+            [("a/B", "a/b", "a/B"), ("a/b/C/d", "a/b/c", "a/b/C")],
+        ),
+        (
+            "a/b A/b/c a/b/d",
+            ["a/b"],
+            [("A/b/c", "a/b", "A/b"), ("a/b/d", "a/b", None)],
+        ),
+        ("a/b a", ["a/b"], [("a", "a", None)]),
+        ("a a/b", ["a"], [("a/b", "a", None)]),
+    ],
+)
+def test_check_files_collisions_are_gos(
+    paths: str, valid: list[str], invalid: list[tuple[str, str, str | None]]
+) -> None:
+    report = modzip.check_files(modzip.DataFile(p, b"x") for p in paths.split())
+
+    assert [f.name for f in report.valid] == valid
+    assert [(p.path, p.reason) for p in report.invalid] == [
+        (
+            path,
+            f'entry "{a}" is both a file and a directory'
+            if b is None
+            else f'case-insensitive file name collision: "{a}" and "{b}"',
+        )
+        for path, a, b in invalid
+    ]
+
+
+def _go_collisions(entries: list[tuple[str, bool]]) -> list[str | None]:
+    """Check paths as x/mod's collisionChecker does, for ASCII paths."""
+    seen: dict[str, tuple[str, bool]] = {}
+
+    def check(p: str, is_dir: bool) -> str | None:
+        other = seen.get(p.lower())
+        if other is None:
+            seen[p.lower()] = (p, is_dir)
+        elif p != other[0]:
+            return f'case-insensitive file name collision: "{other[0]}" and "{p}"'
+        elif is_dir != other[1]:
+            return f'entry "{p}" is both a file and a directory'
+        elif not is_dir:
+            return f'multiple entries for file "{p}"'
+        parent = posixpath.dirname(p)
+        return check(parent, True) if parent else None
+
+    return [check(p, is_dir) for p, is_dir in entries]
+
+
+_CASE_PATHS = st.lists(st.sampled_from("aAbB"), min_size=1, max_size=4).map("/".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_CASE_PATHS, st.booleans()), max_size=12))
+def test_fuzz_collision_checker_is_gos(entries: list[tuple[str, bool]]) -> None:
+    checker = modzip._CollisionChecker()
+
+    got = [checker.check(p, is_dir=is_dir) for p, is_dir in entries]
+
+    assert got == _go_collisions(entries)
+
+
+def test_deep_directories_are_refused_quickly(tmp_path: Path) -> None:
+    # 16 files 30,000 directories deep: a 1.9 MB zip whose directories' paths
+    # add up to 14 billion characters. Checked directory by directory, as
+    # Go does, it took most of a minute.
+    names = [PREFIX + "a/" * 30_000 + f"f{i}.go" for i in range(16)]
+    zip_path = tmp_path / "deep.zip"
+    zip_path.write_bytes(_zip_bytes([(n, b"") for n in names]))
+
+    started = time.perf_counter()
+    report = modzip.check_zip(M, zip_path)
+    elapsed = time.perf_counter() - started
+
+    assert report.size_error == _paths_too_long(64 << 20)
+    assert report.h1 is None
+    assert elapsed < 10
+
+
+def _paths_too_long(budget: int) -> str:
+    return (
+        "file paths too long or too many, or directories too many or too deep: "
+        f"the paths of a module's files and directories may take {budget} bytes, "
+        "each path counting 128 plus its length (4 times its length if not all "
+        "ASCII)"
+    )
+
+
+# a/é.go and its directory a count 128 each plus 4 bytes a character in the
+# one, 1 in the other: 128 + 24 + 128 + 1 in all.
+@pytest.mark.parametrize("budget", [281, 280])
+def test_path_budget_counts_each_file_and_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int
+) -> None:
+    monkeypatch.setattr(modzip, "MAX_PATH_TOTAL", budget)
+    want = None if budget >= 281 else _paths_too_long(budget)
+    zip_path = tmp_path / "m.zip"
+    zip_path.write_bytes(_zip_bytes([(PREFIX + "a/\u00e9.go", b"x")]))
+
+    files_report = modzip.check_files([modzip.DataFile("a/\u00e9.go", b"x")])
+    zip_report = modzip.check_zip(M, zip_path)
+
+    assert files_report.size_error == zip_report.size_error == want
 
 
 # ---------------------------------------------------------------------------
