@@ -4,6 +4,7 @@ Each case of ``zip/testdata/<folder>/*.txt`` runs as the reference's test of the
 same folder does; the data is read where it lies, never copied.
 """
 
+import hashlib
 import io
 import os
 import posixpath
@@ -210,6 +211,35 @@ def test_unzip(case: Path, tmp_path: Path) -> None:
 
     prefix = f"{params['path']}@{params['version']}/"
     assert hash_dir(out, prefix) == params["hash"]
+
+
+@pytest.mark.parametrize(
+    ("comment", "want"),
+    [
+        (
+            b"# a case\npath = example.com/m  # the module\nversion=v1.0.0\n\n",
+            {"path": "example.com/m", "version": "v1.0.0"},
+        ),
+        (
+            b"path=example.com/m\nwantErr=x=y\nhash=h1:\n",
+            {"path": "example.com/m", "wantErr": "x=y", "hash": "h1:"},
+        ),
+        (b"path=example.com/m\nbogus=1\n", 'case.txt:2: unknown key "bogus"'),
+        (b"\nWantErr=typo\n", 'case.txt:2: unknown key "WantErr"'),
+        (b"path\n", "case.txt:1: missing = separator"),
+    ],
+)
+def test_txtar_params_are_read_as_x_mod_reads_them(
+    comment: bytes, want: dict[str, str] | str
+) -> None:
+    arc = txtar.parse(comment + b"-- a.go --\npackage a\n", "case.txt")
+
+    if isinstance(want, str):
+        with pytest.raises(ValueError) as info:
+            arc.params()
+        assert str(info.value) == want
+    else:
+        assert arc.params() == want
 
 
 def _literal(text: str) -> str:
@@ -1229,6 +1259,9 @@ def test_check_zip_refuses_too_many_entries_while_reading_headers(
     assert report.size_error == "module zip has too many entries (4; limit is 3)"
 
 
+# ---------------------------------------------------------------------------
+# Fuzzing
+
 _SEED_ZIP = _zip_bytes(
     [
         (PREFIX + "go.mod", b"module example.com/m\n\ngo 1.21\n"),
@@ -1237,6 +1270,53 @@ _SEED_ZIP = _zip_bytes(
         (PREFIX + "b/b.go", bytes(300)),
     ]
 )
+
+# The errors of Go's zip reader, as check_zip and unzip word them.
+_READER_ERROR = re.compile(
+    r"(zip: not a valid zip file|unexpected EOF|EOF|zip: checksum error"
+    r"|zip: unsupported compression algorithm) \(.*\)",
+    re.DOTALL,
+)
+
+
+def _assert_checked_as_unzipped(zip_path: Path, out: Path) -> None:
+    """Check a zip both ways: the same refusal, or the same files and h1."""
+    try:
+        report = modzip.check_zip(M, zip_path)
+    except ZipError as exc:
+        text = str(exc).removeprefix(f"{zip_path}: ")
+        assert _READER_ERROR.fullmatch(text)
+        with pytest.raises(ZipError) as info:
+            modzip.unzip(out, M, zip_path)
+        assert str(info.value) == f"unzip {zip_path}: {text}"
+        assert not out.exists()
+        return
+    err = report.error()
+    if err is not None:
+        assert report.h1 is None
+        with pytest.raises(ZipError) as info:
+            modzip.unzip(out, M, zip_path)
+        assert str(info.value) == f"unzip {zip_path}: {err}"
+        assert not out.exists()
+        return
+
+    unzipped = modzip.unzip(out, M, zip_path)
+
+    # The h1 hashes every entry: the files as unzip wrote them, and the
+    # directories (which it does not write) as empty.
+    written = {
+        PREFIX + p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes())
+        for p in out.rglob("*")
+        if p.is_file()
+    }
+    with zip_path.open("rb") as fp:
+        size = zip_path.stat().st_size
+        names = [e.name for e in modzip._read_directory(fp, size, PREFIX).entries]
+    files = [n for n in names if not n.endswith("/")]
+    assert sorted(written) == sorted(files)
+    empty = hashlib.sha256(b"").hexdigest()
+    pairs = [(n, written[n].hexdigest() if n in written else empty) for n in names]
+    assert report.h1 == unzipped.h1 == summary_hash(pairs)
 
 
 @settings(
@@ -1252,83 +1332,143 @@ _SEED_ZIP = _zip_bytes(
     cut=st.integers(0, len(_SEED_ZIP)),
     junk=st.binary(max_size=64),
 )
-def test_check_zip_on_mutated_zips_gives_a_report_or_a_zip_error(
+def test_fuzz_mutated_zips_are_refused_or_unzip_to_their_h1(
     tmp_path: Path, edits: list[tuple[int, int]], cut: int, junk: bytes
 ) -> None:
     data = bytearray(_SEED_ZIP)
     for at, value in edits:
         data[at] = value
-    zip_path = tmp_path / "fuzz.zip"
+    work = Path(tempfile.mkdtemp(dir=tmp_path))
+    zip_path = work / "fuzz.zip"
     zip_path.write_bytes(bytes(data[:cut]) + junk + bytes(data[cut:]))
 
-    try:
-        report = modzip.check_zip(M, zip_path)
-    except ZipError:
-        return
-    assert isinstance(report, modzip.CheckedFiles)
-    if report.error() is None:
-        assert report.h1 is not None
+    _assert_checked_as_unzipped(zip_path, work / "out")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(garbage=st.binary(max_size=512))
-def test_check_zip_on_garbage_gives_a_zip_error(garbage: bytes) -> None:
+def test_fuzz_garbage_is_not_a_zip(garbage: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         zip_path = Path(tmp) / "garbage.zip"
         zip_path.write_bytes(garbage)
+
         try:
             report = modzip.check_zip(M, zip_path)
-        except ZipError:
+        except ZipError as exc:
+            text = str(exc).removeprefix(f"{zip_path}: ")
+            assert _READER_ERROR.fullmatch(text)
+            with pytest.raises(ZipError) as info:
+                modzip.unzip(Path(tmp) / "out", M, zip_path)
+            assert str(info.value) == f"unzip {zip_path}: {text}"
             return
-    assert isinstance(report, modzip.CheckedFiles)
+
+    # Random bytes that are a zip at all hold an end record, and can only be
+    # an empty zip (nothing else to read) or one whose names are refused.
+    assert b"PK\x05\x06" in garbage
+    if report.error() is None:
+        assert report.valid == []
+        assert report.h1 == EMPTY_HASH
+    else:
+        assert report.h1 is None
 
 
 # ---------------------------------------------------------------------------
 # Round trip: pack a folder, unzip it, get the same files back
 
-_ELEMENT = st.text(alphabet="abcxyz0123_-", min_size=1, max_size=8)
-_PATHS = st.lists(_ELEMENT, min_size=1, max_size=3).map("/".join)
+# Letters whose case folding the test knows by heart, each mapped to its
+# fold: the dotless i stays apart from i and I; micro sign, small and
+# capital mu are one; so are k, K and the Kelvin sign.
+_FOLDS = {
+    "a": "a",
+    "A": "a",
+    "é": "é",
+    "É": "é",
+    "ß": "ß",
+    "ẞ": "ß",
+    "i": "i",
+    "I": "i",
+    "\u0131": "\u0131",
+    "\u00b5": "\u00b5",
+    "\u03bc": "\u00b5",
+    "\u039c": "\u00b5",
+    "k": "k",
+    "K": "k",
+    "\u212a": "k",
+    "0": "0",
+    "_": "_",
+}
+_ELEMENT = st.one_of(
+    st.text(alphabet="".join(_FOLDS), min_size=1, max_size=4),
+    st.just("vendor"),
+)
+_PATHS = st.lists(_ELEMENT, min_size=1, max_size=4).map("/".join)
+_GO_LINES = st.sampled_from([None, b"", b"go 1.23\n", b"go 1.24\n"])
 
 
 def _no_file_dir_clash(tree: dict[str, bytes]) -> bool:
-    dirs = {p.rsplit("/", 1)[0] + "/" for p in tree if "/" in p}
-    return not any(
-        p + "/" in dirs or any(d.startswith(p + "/") for d in dirs) for p in tree
-    )
+    return not any(other.startswith(p + "/") for p in tree for other in tree)
+
+
+def _fold(p: str) -> str:
+    return "".join(_FOLDS.get(c, c) for c in p)
+
+
+def _collides(paths: list[str]) -> bool:
+    """Tell whether two of the paths, or of their directories, fold alike."""
+    every = {p for path in paths for p in _with_parents(path)}
+    return len({_fold(p) for p in every}) < len(every)
+
+
+def _with_parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 @settings(
-    max_examples=40,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     tree=st.dictionaries(_PATHS, st.binary(max_size=2000), max_size=12).filter(
         _no_file_dir_clash
-    )
+    ),
+    go_line=_GO_LINES,
 )
-def test_pack_then_unzip_gives_back_the_same_files(
-    tmp_path: Path, tree: dict[str, bytes]
+def test_fuzz_pack_then_unzip_gives_back_the_same_files(
+    tmp_path: Path, tree: dict[str, bytes], go_line: bytes | None
 ) -> None:
-    work = tmp_path / "work"
-    shutil.rmtree(work, ignore_errors=True)
-    src, out = work / "src", work / "out"
-    src.mkdir(parents=True)
+    if go_line is not None and "go.mod" not in tree:
+        tree = {**tree, "go.mod": b"module example.com/m\n\n" + go_line}
+    work = Path(tempfile.mkdtemp(dir=tmp_path))
+    src, out, zip_path = work / "src", work / "out", work / "m.zip"
+    src.mkdir()
     for name, data in tree.items():
         (src / name).parent.mkdir(parents=True, exist_ok=True)
         (src / name).write_bytes(data)
+    go_version = modzip.go_line_version(tree.get("go.mod", b""))
+    included = sorted(
+        (p for p in tree if not modzip.is_vendored_package(p, go_version)),
+        key=lambda p: p.encode(),
+    )
 
-    result = modzip.pack_dir(src, M, work / "m.zip")
-    modzip.unzip(out, M, work / "m.zip")
+    if _collides(included):
+        with pytest.raises(ZipError, match="case-insensitive file name collision"):
+            modzip.pack_dir(src, M, zip_path)
+        assert not zip_path.exists()
+        return
+    result = modzip.pack_dir(src, M, zip_path)
+    checked = modzip.check_zip(M, zip_path)
+    modzip.unzip(out, M, zip_path)
 
     got = {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in out.rglob("*")
         if p.is_file()
     }
-    assert got == tree
-    assert result.h1 == hash_zip(work / "m.zip") == hash_dir(out, PREFIX)
-    assert sorted(f.name for f in result.files) == sorted(tree)
+    assert got == {p: tree[p] for p in included}
+    assert sorted((f.name for f in result.files), key=str.encode) == included
+    assert result.h1 == checked.h1 == hash_dir(out, PREFIX)
 
 
 # ---------------------------------------------------------------------------

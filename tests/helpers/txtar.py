@@ -6,10 +6,16 @@ some test files hold bytes that are not UTF-8.
 """
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from gomodpub.core.goquote import quote
+
 _MARKER = re.compile(rb"^-- (.*\S.*?) --[ \t\r]*$")
+
+ZIP_TEST_KEYS = frozenset({"path", "version", "wantErr", "hash"})
+"""The keys x/mod's zip tests know; any other one is a mistake in a test."""
 
 
 @dataclass(frozen=True)
@@ -26,27 +32,36 @@ class Txtar:
 
     comment: bytes
     files: list[TxtarFile]
+    source: str = "txtar"
 
-    def params(self) -> dict[str, str]:
+    def params(self, keys: Collection[str] = ZIP_TEST_KEYS) -> dict[str, str]:
         """Return the ``key=value`` lines of the comment, as x/mod's tests read them.
 
         A ``#`` starts a comment; blank lines are skipped. Bytes that are not
         UTF-8 survive as surrogates (surrogateescape).
+
+        Raises:
+            ValueError: a line has no ``=``, or a key is not one of keys: like
+                x/mod's reader, a misspelt key fails rather than is ignored.
         """
         params: dict[str, str] = {}
-        for line in self.comment.decode("utf-8", "surrogateescape").split("\n"):
+        lines = self.comment.decode("utf-8", "surrogateescape").split("\n")
+        for n, line in enumerate(lines, start=1):
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue
             key, sep, value = line.partition("=")
             if not sep:
-                raise ValueError(f"txtar comment line without '=': {line!r}")
-            params[key.strip()] = value.strip()
+                raise ValueError(f"{self.source}:{n}: missing = separator")
+            key = key.strip()
+            if key not in keys:
+                raise ValueError(f"{self.source}:{n}: unknown key {quote(key)}")
+            params[key] = value.strip()
         return params
 
 
-def parse(data: bytes) -> Txtar:
-    """Parse the bytes of a txtar archive."""
+def parse(data: bytes, source: str = "txtar") -> Txtar:
+    """Parse the bytes of a txtar archive; source names it in errors."""
     lines = data.splitlines(keepends=True)
     comment: list[bytes] = []
     files: list[TxtarFile] = []
@@ -63,12 +78,12 @@ def parse(data: bytes) -> Txtar:
         body = []
     if name is not None:
         files.append(TxtarFile(name, _fix_newline(b"".join(body))))
-    return Txtar(_fix_newline(b"".join(comment)), files)
+    return Txtar(_fix_newline(b"".join(comment)), files, source)
 
 
 def read(path: Path) -> Txtar:
     """Read and parse a txtar file."""
-    return parse(path.read_bytes())
+    return parse(path.read_bytes(), str(path))
 
 
 def _fix_newline(data: bytes) -> bytes:
