@@ -1241,6 +1241,46 @@ def unzip(
     return report
 
 
+def read_zip_file(
+    module_version: ModuleVersion,
+    zip_path: str | os.PathLike[str],
+    name: str,
+    *,
+    limit: int = MAX_GO_MOD,
+) -> bytes | None:
+    """Return one file of a module zip that check_zip passed, or None if absent.
+
+    Args:
+        name: the file's path inside the module, e.g. "go.mod".
+        limit: the most bytes to return; a bigger file is an error.
+
+    Raises:
+        ZipError: the zip or the file cannot be read, or the file is too large.
+    """
+    _check_module_version(module_version)
+    where = os.fspath(zip_path)
+    wanted = _prefix(module_version) + name
+    try:
+        with open(where, "rb") as fp:
+            size = os.fstat(fp.fileno()).st_size
+            directory = _read_directory(fp, size, _prefix(module_version))
+            entry = next((e for e in directory.entries if e.name == wanted), None)
+            if entry is None:
+                return None
+            data = bytearray()
+            for chunk in _entry_chunks(fp, entry):
+                data += chunk
+                if len(data) > entry.size:
+                    raise ZipError(f"{where}: {quote(wanted)}: {LARGER_THAN_DECLARED}")
+                if len(data) > limit:
+                    raise ZipError(f"{where}: {quote(wanted)}: more than {limit} bytes")
+            return bytes(data)
+    except (_NotAZipError, _LimitError, _ShortEntryError) as exc:
+        raise ZipError(f"{where}: {quote(wanted)}: {exc}") from exc
+    except OSError as exc:
+        raise ZipError(f"cannot read {where}: {exc}") from exc
+
+
 def _check_open_zip(
     module_version: ModuleVersion, fp: IO[bytes], read_contents: bool
 ) -> tuple[CheckedFiles, list[_Entry]]:

@@ -38,7 +38,6 @@ import secrets
 import tempfile
 import time
 import uuid
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,7 +51,7 @@ from gomodpub.core.errors import (
     ZipError,
 )
 from gomodpub.core.modfile import parse_lax
-from gomodpub.core.modzip import MAX_ZIP_FILE, check_zip
+from gomodpub.core.modzip import MAX_ZIP_FILE, check_zip, read_zip_file
 from gomodpub.core.versions import assess
 
 logger = logging.getLogger(__name__)
@@ -619,13 +618,13 @@ class RegistryService:
             report.raise_for_problems()
             # The check reads every entry already and hashes as it goes.
             h1 = report.h1 or hash_zip(zip_path)
+            go_mod = _read_go_mod(zip_path, module_path, version)
         except (ZipError, InvalidModuleError) as error:
             return _rejected(f"the module zip is not valid: {error}")
         if h1 != session["h1"]:
             return _rejected(
                 f"the uploaded zip hashes to {h1}, not to the announced {session['h1']}"
             )
-        go_mod = _read_go_mod(zip_path, module_path, version)
         if go_mod is None:
             # Modules without go.mod get a minimal one, as the go command does.
             go_mod = f"module {module_path}\n".encode()
@@ -900,12 +899,7 @@ def _rfc3339(seconds: float) -> str:
 
 def _read_go_mod(zip_path: str, module_path: str, version: str) -> bytes | None:
     """The go.mod inside a checked module zip, or None if it has none."""
-    name = f"{module_path}@{version}/go.mod"
-    with zipfile.ZipFile(zip_path) as archive:
-        try:
-            return archive.read(name)
-        except KeyError:
-            return None
+    return read_zip_file(module.ModuleVersion(module_path, version), zip_path, "go.mod")
 
 
 def _go_mod_problem(data: bytes, module_path: str, version: str) -> str:

@@ -1602,3 +1602,22 @@ def test_pack_json_lists_the_files_of_the_reference_zip(
     assert packed["files"] == reference_files
     assert packed["h1"] == reference_h1
     assert {o["path"] for o in packed["omitted"]} == {".git", "tools"}
+
+
+def test_read_zip_file_gives_one_file_of_a_checked_zip(tmp_path: Path) -> None:
+    mv = ModuleVersion("example.com/m", "v1.0.0")
+    folder = tmp_path / "m"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "go.mod").write_text("module example.com/m\n")
+    (folder / "sub" / "s.go").write_text("package sub\n" * 100)
+    zip_path = tmp_path / "m.zip"
+    modzip.pack_dir(folder, mv, zip_path)
+
+    assert modzip.read_zip_file(mv, zip_path, "go.mod") == b"module example.com/m\n"
+    assert modzip.read_zip_file(mv, zip_path, "sub/s.go") == b"package sub\n" * 100
+    assert modzip.read_zip_file(mv, zip_path, "LICENSE") is None
+    with pytest.raises(ZipError) as raised:
+        modzip.read_zip_file(mv, zip_path, "sub/s.go", limit=10)
+    assert str(raised.value) == (
+        f'{zip_path}: "example.com/m@v1.0.0/sub/s.go": more than 10 bytes'
+    )
