@@ -3,7 +3,8 @@
 Also the Hypothesis profiles. ``HYPOTHESIS_PROFILE=fuzz`` runs every
 property test for at least :data:`FUZZ_EXAMPLES` examples (10,000, or
 ``HYPOTHESIS_FUZZ_EXAMPLES``) with no deadline, for a long fuzzing run of
-the zip and go.mod fuzz tests::
+the zip and go.mod fuzz tests (tests ask tests.helpers.fuzzing for their
+counts, so that the profile can raise them)::
 
     HYPOTHESIS_PROFILE=fuzz uv run pytest tests/core -k fuzz
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -36,30 +36,6 @@ _USER_VARIABLES = (
     "GOMODPUB_USERNAME",
     "GOMODPUB_REGISTRY",
 )
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under the fuzz profile, give each property test the profile's examples.
-
-    A test's own @settings(max_examples=...) would otherwise win over any
-    profile, and most set one for the quick default run.
-    """
-    if os.environ.get("HYPOTHESIS_PROFILE") != "fuzz":
-        return
-    for item in items:
-        test: Any = getattr(item, "obj", None)
-        test = getattr(test, "__func__", test)
-        if not getattr(test, "is_hypothesis_test", False):
-            continue
-        # Hypothesis reads a test's settings from this attribute when it runs;
-        # there is no public way to raise them from outside the test.
-        own = test._hypothesis_internal_use_settings
-        test._hypothesis_internal_use_settings = settings(
-            own,
-            max_examples=max(own.max_examples, FUZZ_EXAMPLES),
-            deadline=None,
-            suppress_health_check=[*own.suppress_health_check, HealthCheck.too_slow],
-        )
 
 
 @pytest.fixture(autouse=True)

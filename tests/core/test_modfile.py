@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from gomodpub.core import modfile
 from gomodpub.core.errors import InvalidModuleError, ModFileError
 from tests.helpers.conformance import MODFILE_TESTDATA
+from tests.helpers.fuzzing import examples
 
 # x/mod's own tests expect these to fail Parse (unknown verbs, repeated module
 # lines); they are formatted from their syntax tree alone.
@@ -816,19 +817,19 @@ def _parse_all_ways(data: bytes | str) -> None:
         assert modfile.parse_syntax(out).format() == out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=300))
 def test_fuzz_random_bytes(data: bytes) -> None:
     _parse_all_ways(data)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(max_size=200))
 def test_fuzz_random_text(data: str) -> None:
     _parse_all_ways(data)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(_mutated_go_mod())
 def test_fuzz_mutated_go_mod_files(data: bytes) -> None:
     _parse_all_ways(data)

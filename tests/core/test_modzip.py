@@ -39,6 +39,7 @@ from gomodpub.core.errors import ZipError
 from gomodpub.core.module import ModuleVersion
 from tests.helpers import txtar
 from tests.helpers.conformance import PROJECT_ROOT, ZIP_TESTDATA
+from tests.helpers.fuzzing import examples
 
 EMPTY_HASH = "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 M = ModuleVersion("example.com/m", "v1.0.0")
@@ -723,7 +724,7 @@ def _go_collisions(entries: list[tuple[str, bool]]) -> list[str | None]:
 _CASE_PATHS = st.lists(st.sampled_from("aAbB"), min_size=1, max_size=4).map("/".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.tuples(_CASE_PATHS, st.booleans()), max_size=12))
 def test_fuzz_collision_checker_is_gos(entries: list[tuple[str, bool]]) -> None:
     checker = modzip._CollisionChecker()
@@ -1320,7 +1321,7 @@ def _assert_checked_as_unzipped(zip_path: Path, out: Path) -> None:
 
 
 @settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
@@ -1345,7 +1346,7 @@ def test_fuzz_mutated_zips_are_refused_or_unzip_to_their_h1(
     _assert_checked_as_unzipped(zip_path, work / "out")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(garbage=st.binary(max_size=512))
 def test_fuzz_garbage_is_not_a_zip(garbage: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -1425,7 +1426,7 @@ def _with_parents(path: str) -> list[str]:
 
 
 @settings(
-    max_examples=100,
+    max_examples=examples(100),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

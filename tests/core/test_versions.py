@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from gomodpub.core import modfile, module, semver, versions
 from gomodpub.core.errors import InvalidModuleError
+from tests.helpers.fuzzing import examples
 
 
 def _go_mod(path: str, *retracts: str) -> modfile.ModFile:
@@ -942,7 +943,7 @@ def _histories(draw: st.DrawFn) -> tuple[str, list[str], modfile.ModFile]:
     return path, published, _go_mod(path, *retracts)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(history=_histories())
 def test_suggestions_are_free_valid_and_above_their_line(
     history: tuple[str, list[str], modfile.ModFile],
@@ -976,7 +977,7 @@ def test_suggestions_are_free_valid_and_above_their_line(
             assert codes <= {"prerelease"}, s
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(history=_histories(), start=_versions())
 def test_next_free_patch_is_the_lowest_free_one(
     history: tuple[str, list[str], modfile.ModFile], start: str
