@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from gomodpub.core.publish import PublishStatus
 from gomodpub.core.zipdiff import ZipDiff
+from gomodpub.gui.mymodulesmodel import go_get_command
 from gomodpub.gui.publishmodel import PublishOutcome
 
 _TITLES = {
@@ -146,10 +147,11 @@ class OutcomeDialog(QDialog):
         if result.ok:
             self.h1 = _copyable(result.h1, "h1")
             form.addRow("Hash (h1):", _with_copy(self.h1))
-            goproxy = _copyable(f"GOPROXY={result.goproxy}", "goproxy")
-            form.addRow("Use with:", _with_copy(goproxy))
-            get = _copyable(f"go get {result.module}@{result.version}", "goget")
-            form.addRow("", _with_copy(get))
+            self.command = _copyable(
+                go_get_command(result.goproxy, result.module, result.version),
+                "goGetCommand",
+            )
+            form.addRow("Use with:", _with_copy(self.command))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)

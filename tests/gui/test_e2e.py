@@ -19,7 +19,7 @@ from gomodpub.gui.app import build_window
 from gomodpub.gui.mainwindow import MainWindow
 from gomodpub.registry.local import LocalRegistry
 from tests.gui.test_mainwindow import drop
-from tests.helpers.gotool import assert_go_fetches_and_builds_uuid, go_binary
+from tests.helpers.gotool import assert_go_fetches_and_builds_uuid, go_binary, run_go
 
 pytestmark = pytest.mark.slow
 
@@ -28,6 +28,22 @@ PASSWORD = "Correct-horse-battery-1"
 # Starting MiniStack and deploying the stack, then the worker's round trip.
 START_TIMEOUT_MS = 240_000
 PUBLISH_TIMEOUT_MS = 240_000
+
+
+def assert_copied_line_fetches(line: str, scratch: Path) -> None:
+    """The dialog's "Use with" line, run as a user would, fetches the module."""
+    *assignments, go, get, target = line.split(" ")
+    assert (go, get) == ("go", "get"), line
+    variables = dict(assignment.split("=", 1) for assignment in assignments)
+    user = scratch / "user"
+    user.mkdir(parents=True)
+    (user / "go.mod").write_text("module example.com/user\n\ngo 1.19\n")
+    # The go command's default: it asks sum.golang.org about every module
+    # not excluded, and that host is unreachable here as for a private module.
+    fetched = run_go(
+        ["get", target], user, scratch, GOSUMDB="sum.golang.org", **variables
+    )
+    assert fetched.returncode == 0, fetched.stderr
 
 
 @pytest.fixture
@@ -107,6 +123,7 @@ def test_sign_up_drop_publish_and_fetch_back(
     assert "v1.3.0" in listed.text.split()
     if go_binary() is not None:
         assert_go_fetches_and_builds_uuid(result.goproxy, shown_h1, tmp_path / "go")
+        assert_copied_line_fetches(outcome.command.text(), tmp_path / "copied")
 
     # The versions panel lists it, and so does the list of the user's modules.
     qtbot.waitUntil(

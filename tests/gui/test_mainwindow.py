@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from gomodpub.core.errors import AuthError, LocalRegistryError, RegistryError
@@ -374,6 +374,14 @@ def test_published_outcome_is_shown(
     assert dialog is not None and dialog.isVisible()
     assert dialog.status == PublishStatus.PUBLISHED
     assert dialog.h1.text() == LOCAL_H1
+    # The line works as copied: the go command must not ask sum.golang.org.
+    line = (
+        f"GOPROXY={GOPROXY} GONOSUMDB=example.com/hello go get example.com/hello@v1.0.0"
+    )
+    assert dialog.command.text() == line
+    copy = dialog.command.parent().findChild(QPushButton)
+    qtbot.mouseClick(copy, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == line
     source = publisher.sources[0]
     assert (source.module_path, source.version) == ("example.com/hello", "v1.0.0")
     assert source.directory == tmp_path / "hello"
