@@ -180,6 +180,9 @@ class ModuleModel(QObject):
         # go.mod names the module; without one the user types it afresh.
         if self._module_path != preview.module_path:
             self._published = None
+            # A version picked for one module means nothing for another.
+            self._version = ""
+            self.version_changed.emit("")
         self._module_path = preview.module_path
         self.module_path_changed.emit(self._module_path)
         self._update()

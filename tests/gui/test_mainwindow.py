@@ -248,6 +248,24 @@ def test_a_valid_version_enables_publish_as_you_type(
     assert window.validity.text() == "ready to publish example.com/hello@v1.2.3"
 
 
+def test_another_module_starts_without_the_version_of_the_last(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.3.1")
+
+    drop(qtbot, window, write_module(tmp_path / "odd", "example.com/odd"))
+
+    assert window.version_edit.text() == ""
+    assert window.validity.text() == "enter the version to publish, e.g. v1.0.0"
+    assert not window.publish_button.isEnabled()
+
+    # The same module again (a copy of the folder, say) keeps its version.
+    qtbot.keyClicks(window.version_edit, "v0.2.0")
+    drop(qtbot, window, write_module(tmp_path / "odd-copy", "example.com/odd"))
+    assert window.version_edit.text() == "v0.2.0"
+    assert window.validity.text() == "ready to publish example.com/odd@v0.2.0"
+
+
 # -- signing in ------------------------------------------------------------------------
 
 
