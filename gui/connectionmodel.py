@@ -8,6 +8,7 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
+from gomodpub.core import settings
 from gomodpub.core.errors import GomodpubError
 from gomodpub.gui.message import MessageBridge
 from gomodpub.gui.ports import ConnectionLike, Connector
@@ -23,6 +24,17 @@ class State(enum.StrEnum):
     CONNECTING = "connecting"
     READY = "ready"
     FAILED = "failed"
+
+
+def folder_problem(error: OSError) -> str:
+    """What to tell the user when gomodpub's own folders cannot be used."""
+    where = error.filename or str(settings.data_dir())
+    why = error.strerror or str(error)
+    return (
+        f"cannot use {where}: {why}. gomodpub keeps its settings and the local "
+        "registry's data there: make that folder writable and press Retry, or "
+        "start gomodpub with GOMODPUB_HOME set to a folder you can write to."
+    )
 
 
 class ConnectionModel(QObject):
@@ -148,6 +160,11 @@ class ConnectionModel(QObject):
             self._set_state(State.FAILED, f"{what} is not available")
             self._messages.error(f"cannot connect to {what}: {error}")
             return
+        except OSError as error:
+            # The data folder cannot be made or written: the user can fix that.
+            self._set_state(State.FAILED, f"{what} is not available")
+            self._messages.error(folder_problem(error))
+            return
         except Exception:
             # A bug, not a user problem: the crash hook shows it; Retry stays.
             self._set_state(State.FAILED, f"{what} is not available")
@@ -194,12 +211,19 @@ class ConnectionModel(QObject):
                     self.confirmation_needed.emit(username, email)
                     return
             await asyncio.to_thread(auth.sign_in, username, password)
-            await asyncio.to_thread(connection.remember_user, username)
         except GomodpubError as error:
             logger.info("%s", error)
             self._set_busy(False)
             self.sign_in_failed.emit(str(error))
             return
+        except BaseException:
+            self._set_busy(False)
+            raise
+        try:
+            await asyncio.to_thread(connection.remember_user, username)
+        except OSError as error:
+            # Signed in all the same; only the name is not kept for next time.
+            self._messages.warning(folder_problem(error))
         except BaseException:
             self._set_busy(False)
             raise

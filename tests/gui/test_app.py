@@ -17,8 +17,10 @@ SCRIPT = textwrap.dedent(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from gomodpub.cli import _StartingLauncher
     from gomodpub.core.errors import LocalRegistryError
     from gomodpub.gui.app import run_app
+    from gomodpub.gui.crash import CrashDialog
     from gomodpub.gui.mainwindow import MainWindow
 
 
@@ -35,6 +37,8 @@ SCRIPT = textwrap.dedent(
 
     def close_once_failed():
         for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, CrashDialog) and widget.isVisible():
+                print("crash dialog")
             if isinstance(widget, MainWindow) and widget.retry_button.isVisible():
                 print("status:", widget.registry_status.text())
                 print("banner:", widget.banner_label.text())
@@ -45,27 +49,28 @@ SCRIPT = textwrap.dedent(
     timer.timeout.connect(close_once_failed)
     timer.start(50)
     QTimer.singleShot(20_000, QApplication.quit)
-    print("exit:", run_app(registry_url=None, launcher=BrokenLauncher()))
+    print("exit:", run_app(registry_url=None, launcher=LAUNCHER))
     """
 )
 
 
-def test_run_app_shows_a_failed_start_and_exits_when_closed(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "GOMODPUB_HOME": str(tmp_path),
-    }
+def run_script(launcher: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """Run the app in a child process with ``launcher``, a Python expression."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GOMODPUB_HOME": str(home)}
     env.pop("GOMODPUB_REGISTRY", None)
     # QTimer needs the QApplication that run_app creates: make it first.
     script = "from PySide6.QtWidgets import QApplication\napp = QApplication([])\n"
-    done = subprocess.run(
-        [sys.executable, "-c", script + SCRIPT],
+    return subprocess.run(
+        [sys.executable, "-c", script + SCRIPT.replace("LAUNCHER", launcher)],
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_run_app_shows_a_failed_start_and_exits_when_closed(tmp_path: Path) -> None:
+    done = run_script("BrokenLauncher()", tmp_path)
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
@@ -74,6 +79,22 @@ def test_run_app_shows_a_failed_start_and_exits_when_closed(tmp_path: Path) -> N
         "MiniStack exited at start (code 1)",
         # On exit the app hands the registry back to the launcher to stop.
         "released",
+        "exit: 0",
+    ]
+
+
+def test_a_data_folder_that_cannot_be_made_is_a_message_not_a_crash() -> None:
+    # The launcher the app is started with, on a home it cannot create.
+    done = run_script("_StartingLauncher(quiet=True)", Path("/proc/nope"))
+
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.splitlines() == [
+        "status: the local registry is not available",
+        "banner: cannot use /proc/nope: No such file or directory. gomodpub keeps "
+        "its settings and the local registry's data there: make that folder "
+        "writable and press Retry, or start gomodpub with GOMODPUB_HOME set to a "
+        "folder you can write to.",
         "exit: 0",
     ]
 

@@ -599,6 +599,57 @@ def test_a_registry_that_fails_to_start_can_be_retried(
     assert not window.banner.isVisible()
 
 
+@pytest.mark.expect_log(r"cannot use /proc/nope")
+def test_a_data_folder_that_cannot_be_made_is_explained(
+    qtbot: QtBot,
+    loop: object,
+    publisher: FakePublisher,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gomodpub.core.connection import connect
+    from gomodpub.registry.local import LocalRegistry
+
+    crashes: list[BaseException] = []
+    monkeypatch.setattr("sys.excepthook", lambda t, error, tb: crashes.append(error))
+    launcher = LocalRegistry(Path("/proc/nope/data/local-registry"))
+    window = make_window(qtbot, lambda: connect(None, launcher), publisher)
+
+    with qtbot.waitSignal(
+        window.models.connection.state_changed,
+        check_params_cb=lambda state, text: state == "failed",
+    ):
+        window.start()
+
+    assert crashes == []
+    assert window.registry_status.text() == "the local registry is not available"
+    assert window.banner.property("level") == "error"
+    assert window.banner_label.text() == (
+        "cannot use /proc/nope: No such file or directory. gomodpub keeps its "
+        "settings and the local registry's data there: make that folder writable "
+        "and press Retry, or start gomodpub with GOMODPUB_HOME set to a folder you "
+        "can write to."
+    )
+    assert window.retry_button.isVisible()
+
+
+@pytest.mark.expect_log(r"cannot use .*settings.tmp")
+def test_signing_in_works_when_the_settings_cannot_be_saved(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection
+) -> None:
+    def read_only(username: str) -> None:
+        raise PermissionError(13, "Permission denied", "/home/a/settings.tmp")
+
+    connection.remember_user = read_only  # type: ignore[method-assign]
+
+    sign_in(qtbot, window)
+
+    assert window.user_label.text() == "signed in as alice"
+    assert window.banner.property("level") == "warning"
+    assert window.banner_label.text().startswith(
+        "cannot use /home/a/settings.tmp: Permission denied. "
+    )
+
+
 def test_the_starting_registry_is_shown(
     qtbot: QtBot, loop: object, connection: FakeConnection, publisher: FakePublisher
 ) -> None:
