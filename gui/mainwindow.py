@@ -53,6 +53,7 @@ from gomodpub.gui.filetree import totals_text
 from gomodpub.gui.gomodview import GoModView
 from gomodpub.gui.message import Level
 from gomodpub.gui.models import Models
+from gomodpub.gui.modulemodel import GoModState
 from gomodpub.gui.mymodulesmodel import MODULE_ROLE, VERSION_ROLE, go_get_line
 from gomodpub.gui.outcome import ConflictChoice, ConflictDialog, OutcomeDialog
 from gomodpub.gui.publishmodel import PublishOutcome
@@ -66,6 +67,12 @@ EXPAND_LIMIT = 300
 VERSIONS_DELAY_MS = 600
 # What the "My modules" tab says when nobody is signed in.
 NOT_SIGNED_IN_MODULES = "Sign in to see the modules you have published."
+# Where the module path comes from, beside its field.
+_PATH_HINTS = {
+    GoModState.OK: "from go.mod",
+    GoModState.MISSING: "no go.mod: type the module path",
+    GoModState.BROKEN: "go.mod must be fixed",
+}
 # How each severity of a version warning is marked, and in what colour.
 _NOTE_MARKS = {"warning": ("⚠", "#b26a00"), "info": ("ℹ", "#1a56a8")}  # noqa: RUF001
 
@@ -606,13 +613,23 @@ class MainWindow(QMainWindow):
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 200), 360))
         self.totals.setText(totals_text(preview))
-        self.go_mod_view.show_go_mod(preview.go_mod_text, missing=not preview.go_mod)
-        has_go_mod = bool(preview.module_path)
-        self.module_path_edit.setReadOnly(has_go_mod)
-        self.module_path_hint.setText(
-            "from go.mod" if has_go_mod else "no go.mod: type the module path"
+        state = self.models.module.go_mod_state
+        self.go_mod_view.show_go_mod(
+            preview.go_mod_text,
+            missing=state == GoModState.MISSING,
+            errors=self.models.module.go_mod_errors,
+            problem=self.models.module.go_mod_problem,
         )
+        self.module_path_edit.setReadOnly(state != GoModState.MISSING)
+        self.module_path_edit.setPlaceholderText(
+            "from go.mod, once it is fixed"
+            if state == GoModState.BROKEN
+            else "example.com/you/module"
+        )
+        self.module_path_hint.setText(_PATH_HINTS[state])
         self.banner.hide()
+        if state == GoModState.BROKEN:
+            self.tabs.setCurrentWidget(self.go_mod_view)
         self.version_edit.setFocus()
 
     def _module_path_changed(self, path: str) -> None:

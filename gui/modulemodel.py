@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
+import os
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -18,6 +22,55 @@ from gomodpub.gui.message import MessageBridge
 from gomodpub.gui.tasks import Tasks
 
 logger = logging.getLogger(__name__)
+
+# Where a go.mod problem is, as core writes it: "…/go.mod:7:1: what is wrong".
+_POSITION = re.compile(r"(?P<file>\S*go\.mod):(?P<line>\d+):(?P<column>\d+)")
+
+
+class GoModState(enum.StrEnum):
+    """What the folder's go.mod gives."""
+
+    MISSING = "missing"
+    """No go.mod: the user types the module path."""
+    OK = "ok"
+    """go.mod parsed and names the module."""
+    BROKEN = "broken"
+    """There is a go.mod, but it cannot be used: it must be fixed."""
+
+
+@dataclass(frozen=True)
+class GoModError:
+    """A place in go.mod that a problem points at (1-based line and column)."""
+
+    line: int
+    column: int
+    message: str
+
+
+def go_mod_errors(preview: ModulePreview) -> list[GoModError]:
+    """The places in the folder's own go.mod that its problems point at.
+
+    A problem naming two places ("unterminated block started at …:5:1") marks
+    both lines, each with the whole problem as its message.
+    """
+    own = os.fspath(preview.directory / "go.mod")
+    found: list[GoModError] = []
+    for problem in preview.problems:
+        for text in problem.splitlines():
+            for match in _POSITION.finditer(text):
+                if match["file"] == own:
+                    message = relative_to(preview.directory, text)
+                    place = GoModError(
+                        int(match["line"]), int(match["column"]), message
+                    )
+                    if place not in found:
+                        found.append(place)
+    return found
+
+
+def relative_to(directory: Path, text: str) -> str:
+    """``text`` with paths inside ``directory`` made relative to it."""
+    return text.replace(os.fspath(directory) + os.sep, "")
 
 
 class ModuleModel(QObject):
@@ -86,6 +139,32 @@ class ModuleModel(QObject):
     def has_go_mod(self) -> bool:
         """Whether the folder declares its module path in a go.mod."""
         return bool(self._preview and self._preview.module_path)
+
+    @property
+    def go_mod_state(self) -> GoModState:
+        """Whether go.mod is missing, usable, or there but to be fixed."""
+        preview = self._preview
+        if preview is None or not any(e.path == "go.mod" for e in preview.entries):
+            return GoModState.MISSING
+        return GoModState.OK if preview.module_path else GoModState.BROKEN
+
+    @property
+    def go_mod_problem(self) -> str:
+        """Why go.mod cannot be used (its first problem), or "" if it can."""
+        preview = self._preview
+        if preview is None or self.go_mod_state != GoModState.BROKEN:
+            return ""
+        own = os.fspath(preview.directory / "go.mod")
+        for problem in preview.problems:
+            if problem.startswith(own):
+                return relative_to(preview.directory, problem.splitlines()[0])
+        # TODO(core): preview_dir should report this itself, as read_go_mod does.
+        return "it has no module line; add one such as `module example.com/mymodule`"
+
+    @property
+    def go_mod_errors(self) -> list[GoModError]:
+        """Where go.mod's problems are, for marking its lines."""
+        return go_mod_errors(self._preview) if self._preview else []
 
     @property
     def go_mod(self) -> ModFile | None:
@@ -214,12 +293,21 @@ class ModuleModel(QObject):
         preview = self._preview
         if preview is None:
             return "drop a module folder here, or choose one"
-        if preview.problems:
-            more = len(preview.problems) - 1
+        lines = [
+            relative_to(preview.directory, line)
+            for problem in preview.problems
+            for line in problem.splitlines()
+        ]
+        if self.go_mod_state == GoModState.BROKEN:
+            # go.mod's problem first: nothing else can be judged without it.
+            own = self.go_mod_problem
+            lines = [f"go.mod must be fixed: {own}", *(x for x in lines if x != own)]
+        if lines:
+            more = len(lines) - 1
             extra = (
                 f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
             )
-            return f"{preview.problems[0]}{extra}"
+            return lines[0] + extra
         if not self._module_path:
             return "this folder has no go.mod: enter the module path"
         try:

@@ -20,7 +20,10 @@ from pytestqt.qtbot import QtBot
 from gomodpub.gui import look
 
 # What the offscreen platform says about itself, not about our code.
-BENIGN_QT_MESSAGES = (re.compile(r"This plugin does not support propagateSizeHints"),)
+BENIGN_QT_MESSAGES = (
+    re.compile(r"This plugin does not support propagateSizeHints"),
+    re.compile(r"This plugin does not support raise\(\)"),  # tooltips
+)
 
 _QT_PROBLEMS = (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
 

@@ -6,15 +6,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHelpEvent
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolTip
 from pytestqt.qtbot import QtBot
 
 from gomodpub.core.errors import AuthError, LocalRegistryError, RegistryError
 from gomodpub.core.publish import ModuleSource, PublishStatus
 from gomodpub.gui.app import build_window
 from gomodpub.gui.filetree import INVALID_COLOR, OMITTED_COLOR
+from gomodpub.gui.gomodview import GoModView
 from gomodpub.gui.mainwindow import MainWindow
 from gomodpub.gui.signin import SignInDialog
 from tests.helpers.gui_fakes import (
@@ -187,6 +188,84 @@ def test_a_folder_without_go_mod_asks_for_the_module_path(
     )
     qtbot.keyClicks(window.version_edit, "+incompatible")
     assert window.publish_button.isEnabled()
+
+
+BROKEN_GO_MOD = (
+    "module example.com/broken\n\ngo 1.21\n\nrequire (\n\tgolang.org/x/mod v0.1.0\n"
+)
+
+
+def tooltip_of_line(qtbot: QtBot, view: GoModView, line: int) -> str:
+    """The tooltip the go.mod view shows over ``line`` (1-based)."""
+    block = view.document().findBlockByNumber(line - 1)
+    box = view.blockBoundingGeometry(block).translated(view.contentOffset())
+    inside = view.viewport().mapTo(view, box.center().toPoint())
+    event = QHelpEvent(QEvent.Type.ToolTip, inside, view.mapToGlobal(inside))
+    QApplication.sendEvent(view, event)
+    text = QToolTip.text() if QToolTip.isVisible() else ""
+    QToolTip.hideText()
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
+    return text
+
+
+def test_a_broken_go_mod_is_shown_with_its_error_marked(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "go.mod").write_text(BROKEN_GO_MOD)
+    (folder / "broken.go").write_text("package broken\n")
+    window.tabs.setCurrentIndex(1)
+
+    drop(qtbot, window, folder)
+
+    error = "go.mod:7:1: syntax error (unterminated block started at go.mod:5:1)"
+    view = window.go_mod_view
+    assert window.tabs.currentWidget() is view
+    assert view.toPlainText() == BROKEN_GO_MOD
+    # The line the error is on, and the line of the block left open.
+    assert view.error_lines == [5, 7]
+    assert len(view.extraSelections()) == 2
+    assert tooltip_of_line(qtbot, view, 5) == error
+    assert tooltip_of_line(qtbot, view, 3) == ""
+    assert window.module_path_edit.isReadOnly()
+    assert window.module_path_edit.text() == ""
+    assert window.module_path_hint.text() == "go.mod must be fixed"
+    assert window.validity.text() == f"go.mod must be fixed: {error}"
+    qtbot.keyClicks(window.version_edit, "v1.0.0")
+    assert window.validity.text() == f"go.mod must be fixed: {error}"
+    assert not window.publish_button.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (
+            lambda folder: (folder / "go.mod").symlink_to(folder / "real.mod"),
+            "go.mod is not a regular file (a link or a folder); the module zip can "
+            "only hold a real go.mod: replace it with the file itself",
+        ),
+        (
+            lambda folder: (folder / "go.mod").write_text("go 1.21\n"),
+            "it has no module line; add one such as `module example.com/mymodule`",
+        ),
+    ],
+    ids=["linked", "no-module-line"],
+)
+def test_a_go_mod_that_cannot_be_used_is_not_taken_for_none(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, make: object, problem: str
+) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "real.mod").write_text("module example.com/odd\n")
+    make(folder)  # type: ignore[operator]
+
+    drop(qtbot, window, folder)
+
+    assert window.module_path_edit.isReadOnly()
+    assert window.module_path_hint.text() == "go.mod must be fixed"
+    assert window.validity.text() == f"go.mod must be fixed: {problem}"
+    assert "has no go.mod" not in window.go_mod_view.placeholderText()
 
 
 def test_dragging_a_file_is_refused(
