@@ -9,9 +9,9 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from gomodpub.core import settings
-from gomodpub.core.errors import GomodpubError
+from gomodpub.core.errors import GomodpubError, RegistryError
 from gomodpub.gui.message import MessageBridge
-from gomodpub.gui.ports import ConnectionLike, Connector
+from gomodpub.gui.ports import ConnectionLike, Connector, Retry
 from gomodpub.gui.tasks import Tasks
 
 logger = logging.getLogger(__name__)
@@ -23,7 +23,20 @@ class State(enum.StrEnum):
     IDLE = "idle"
     CONNECTING = "connecting"
     READY = "ready"
+    RECONNECTING = "reconnecting"
+    """The local registry stopped answering and is being started again."""
     FAILED = "failed"
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says the registry did not answer at all."""
+    return isinstance(error, RegistryError) and error.code == "unreachable"
+
+
+def _same_registry(old: ConnectionLike, new: ConnectionLike) -> bool:
+    """Whether ``new`` talks to the registry ``old`` did, at the same address."""
+    config = getattr(old.client, "config", None)
+    return config is not None and config == getattr(new.client, "config", None)
 
 
 def folder_problem(error: OSError) -> str:
@@ -39,6 +52,10 @@ def folder_problem(error: OSError) -> str:
 
 class ConnectionModel(QObject):
     """Connects to the registry in the background and signs users in and out.
+
+    When the local registry stops answering (its process was killed, say), the
+    other models hand the failure to :meth:`recover`, which starts it again
+    and then retries what failed, once.
 
     Args:
         connector: connects to the registry (blocking; may start the local
@@ -83,6 +100,7 @@ class ConnectionModel(QObject):
         self._status = ""
         self._username = ""
         self._busy = False
+        self._retries: list[Retry] = []
 
     @property
     def state(self) -> State:
@@ -109,11 +127,46 @@ class ConnectionModel(QObject):
         """Whether a sign-in or sign-up is under way."""
         return self._busy
 
+    @property
+    def local(self) -> bool:
+        """Whether the registry is the local one the app starts."""
+        return self._local
+
     def start(self) -> None:
         """Connect (starting the local registry if needed); also used to retry."""
-        if self._state in (State.CONNECTING, State.READY):
+        if self._state in (State.CONNECTING, State.READY, State.RECONNECTING):
             return
         self._tasks.spawn(self._connect())
+
+    def recover(self, error: GomodpubError, retry: Retry | None = None) -> bool:
+        """Start the local registry again if ``error`` says it is gone.
+
+        Only an unreachable local registry is restarted: a remote one is not
+        ours to start, and other errors are answers, not silence.
+
+        Args:
+            error: what an operation on the registry raised.
+            retry: run once with the connection when the registry is back,
+                if the same user is still signed in.
+
+        Returns:
+            Whether the registry is being started again (then ``retry`` is
+            kept); False leaves the error to the caller to show.
+        """
+        if not (self._local and unreachable(error)):
+            return False
+        if self._state == State.READY:
+            logger.info("the local registry stopped answering: %s", error)
+            # Set at once, so a second failure joins this restart.
+            self._set_state(
+                State.RECONNECTING, "the local registry stopped; restarting it…"
+            )
+            self._tasks.spawn(self._restart())
+        elif self._state != State.RECONNECTING:
+            return False
+        if retry is not None:
+            self._retries.append(retry)
+        return True
 
     def sign_in(self, username: str, password: str) -> None:
         """Sign in; ends with ``user_changed`` or ``sign_in_failed``."""
@@ -147,43 +200,77 @@ class ConnectionModel(QObject):
         self.session_expired.emit(reason)
 
     async def _connect(self) -> None:
-        what = "the local registry" if self._local else "the registry"
         self._set_state(
             State.CONNECTING,
             "starting the local registry…"
             if self._local
             else "connecting to the registry…",
         )
+        connection = await self._open()
+        if connection is None:
+            return
+        self._connection = connection
+        self._set_state(State.READY, self._ready_text())
+        await self._resume(connection)
+
+    async def _restart(self) -> None:
+        """Start the local registry again, keeping the session where it can."""
+        old, username = self._connection, self._username
+        connection = await self._open()
+        retries, self._retries = self._retries, []
+        if connection is None:
+            return  # _open said why; Retry is offered
+        if old is not None and _same_registry(old, connection):
+            # The same registry at the same address: the session still holds.
+            connection = old
+        else:
+            self._connection = connection
+        self._set_state(State.READY, self._ready_text())
+        if connection is not old:
+            await self._resume(connection)
+        if username and self._username != username:
+            self._messages.warning(
+                "the local registry was started again, but your session was lost; "
+                "sign in again"
+            )
+            return
+        self._messages.info("the local registry was started again")
+        for retry in retries:
+            retry(connection)
+
+    async def _open(self) -> ConnectionLike | None:
+        """Run the connector; on failure say why and return None."""
+        what = "the local registry" if self._local else "the registry"
         try:
-            connection = await asyncio.to_thread(self._connector)
+            return await asyncio.to_thread(self._connector)
         except GomodpubError as error:
             self._set_state(State.FAILED, f"{what} is not available")
             self._messages.error(f"cannot connect to {what}: {error}")
-            return
         except OSError as error:
             # The data folder cannot be made or written: the user can fix that.
             self._set_state(State.FAILED, f"{what} is not available")
             self._messages.error(folder_problem(error))
-            return
         except Exception:
             # A bug, not a user problem: the crash hook shows it; Retry stays.
             self._set_state(State.FAILED, f"{what} is not available")
             raise
-        self._connection = connection
-        self._set_state(
-            State.READY, "local registry ready" if self._local else "registry ready"
-        )
+        return None
 
-        # Pick up the last session, if the keyring still holds it.
+    async def _resume(self, connection: ConnectionLike) -> None:
+        """Pick up the last session, if the keyring still holds it."""
         last = connection.last_username
+        session = None
         if last:
             try:
                 session = await asyncio.to_thread(connection.auth.resume, last)
             except GomodpubError as error:
                 logger.info("could not resume the session of %s: %s", last, error)
-                session = None
-            if session is not None:
-                self._set_user(session.username)
+        username = session.username if session is not None else ""
+        if username != self._username:
+            self._set_user(username)
+
+    def _ready_text(self) -> str:
+        return "local registry ready" if self._local else "registry ready"
 
     async def _account(
         self,

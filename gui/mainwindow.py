@@ -567,8 +567,11 @@ class MainWindow(QMainWindow):
         self.registry_status.setProperty("state", state)
         _restyle(self.registry_status)
         self.retry_button.setVisible(state == State.FAILED)
-        if state == State.READY and self.banner.property("level") == Level.ERROR:
-            self.banner.hide()  # the error was about connecting; it is over
+        if state == State.READY and self.banner.property("level") in (
+            Level.ERROR,
+            Level.WARNING,
+        ):
+            self.banner.hide()  # it was about connecting, which is over
         self._update_actions()
 
     def _user_changed(self, username: str) -> None:

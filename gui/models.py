@@ -50,16 +50,21 @@ def create_models(
         previewer: reads a module folder (blocking).
     """
     messages = MessageBridge(parent)
+    connection = ConnectionModel(
+        connector, local=local, messages=messages, parent=parent
+    )
+    # What fails because the local registry died is retried once it is back.
+    recover = connection.recover
     models = Models(
         messages=messages,
-        connection=ConnectionModel(
-            connector, local=local, messages=messages, parent=parent
-        ),
+        connection=connection,
         module=ModuleModel(messages, previewer, parent),
         files=FileTreeModel(parent),
-        publish=PublishModel(messages, publisher_factory, parent=parent),
-        versions=VersionsModel(parent),
-        my_modules=MyModulesModel(parent),
+        publish=PublishModel(
+            messages, publisher_factory, recover=recover, parent=parent
+        ),
+        versions=VersionsModel(recover, parent),
+        my_modules=MyModulesModel(recover, parent),
     )
     _connect(models)
     return models
@@ -78,3 +83,11 @@ def _connect(models: Models) -> None:
 
     # A session that ran out during a publication means nobody is signed in.
     models.publish.session_expired.connect(models.connection.end_session)
+
+    # A publication waiting for the registry to restart is for what was shown.
+    for changed in (
+        module.loading_started,
+        module.version_changed,
+        module.module_path_changed,
+    ):
+        changed.connect(lambda _: models.publish.drop_retry())

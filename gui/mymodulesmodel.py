@@ -11,6 +11,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from gomodpub.core import semver
 from gomodpub.core.errors import GomodpubError
+from gomodpub.gui.ports import ConnectionLike, Recovery
 from gomodpub.gui.tasks import Tasks
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,10 @@ def go_get_command(goproxy: str, module: str, version: str) -> str:
 class MyModulesModel(QStandardItemModel):
     """A tree: each of the user's modules, its versions below, newest first.
 
+    Args:
+        recover: told of failures; when it restarts the registry, the list
+            is read again afterwards instead of failing.
+
     Signals:
         loading_changed(loading): a refresh started (True) or ended.
         loaded(count): the modules were read; ``count`` modules are listed.
@@ -50,8 +55,11 @@ class MyModulesModel(QStandardItemModel):
     failed = Signal(str)
     cleared = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, recover: Recovery | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
+        self._recover = recover
         self._tasks = Tasks()
         self._generation = 0
         self._goproxy = ""
@@ -76,6 +84,12 @@ class MyModulesModel(QStandardItemModel):
         self._goproxy = str(getattr(client.config, "goproxy", ""))
         self._tasks.spawn(self._refresh(client, self._generation))
 
+    def _retry(self, connection: ConnectionLike, generation: int) -> None:
+        if generation == self._generation:
+            client = connection.client
+            self._goproxy = str(getattr(client.config, "goproxy", ""))
+            self._tasks.spawn(self._refresh(client, generation, retried=True))
+
     def clear_modules(self) -> None:
         """List nothing, and forget any refresh under way."""
         self._generation += 1
@@ -83,15 +97,24 @@ class MyModulesModel(QStandardItemModel):
         self.removeRows(0, self.rowCount())
         self.cleared.emit()
 
-    async def _refresh(self, client: Any, generation: int) -> None:
+    async def _refresh(
+        self, client: Any, generation: int, *, retried: bool = False
+    ) -> None:
         self.loading_changed.emit(True)
         try:
             found = await asyncio.to_thread(client.modules)
         except GomodpubError as error:
-            if generation == self._generation:
-                logger.info("cannot list your modules: %s", error)
-                self.removeRows(0, self.rowCount())
-                self.failed.emit(str(error))
+            if generation != self._generation:
+                return
+            if (
+                not retried
+                and self._recover is not None
+                and self._recover(error, lambda c: self._retry(c, generation))
+            ):
+                return  # read again once the registry is back
+            logger.info("cannot list your modules: %s", error)
+            self.removeRows(0, self.rowCount())
+            self.failed.emit(str(error))
             return
         finally:
             self.loading_changed.emit(False)

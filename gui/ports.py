@@ -76,3 +76,13 @@ class PublisherFactory(Protocol):
 
 Connector = Callable[[], ConnectionLike]
 """Connects to the registry (blocking; run off the GUI thread)."""
+
+
+Retry = Callable[[ConnectionLike], object]
+"""Does again what failed, over the connection given (on the GUI thread)."""
+
+
+class Recovery(Protocol):
+    """Takes a failed operation's error; True when it will be retried."""
+
+    def __call__(self, error: Any, retry: Retry | None = None) -> bool: ...

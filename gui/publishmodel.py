@@ -23,7 +23,7 @@ from gomodpub.core.publish import (
     resolve_source,
 )
 from gomodpub.gui.message import MessageBridge
-from gomodpub.gui.ports import PublisherFactory, PublisherLike
+from gomodpub.gui.ports import ConnectionLike, PublisherFactory, PublisherLike, Recovery
 from gomodpub.gui.tasks import Tasks
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,16 @@ class PublishOutcome:
 
     result: PublishResult
     suggestion: str = ""
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What to publish, kept so that it can be published again."""
+
+    directory: Path
+    module_path: str
+    version: str
+    go_mod: ModFile | None
 
 
 Post = Callable[..., object]
@@ -106,6 +116,8 @@ class PublishModel(QObject):
         messages: where failures are shown.
         publisher_factory: builds the core publisher (tests pass a fake).
         clock: monotonic seconds, for the upload rate.
+        recover: told of failures; when it restarts the registry, the
+            publication runs once more afterwards.
 
     Signals:
         running_changed(running): a publication started (True) or ended.
@@ -133,15 +145,18 @@ class PublishModel(QObject):
         publisher_factory: PublisherFactory = default_publisher,
         *,
         clock: Callable[[], float] = time.monotonic,
+        recover: Recovery | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._messages = messages
         self._factory = publisher_factory
         self._clock = clock
+        self._recover = recover
         self._tasks = Tasks()
         self._cancel = threading.Event()
         self._running = False
+        self._attempt = 0  # a retry runs only if nothing was started since
 
     @property
     def running(self) -> bool:
@@ -165,11 +180,13 @@ class PublishModel(QObject):
         if self._running:
             self._messages.warning("a publication is already running")
             return
-        self._cancel.clear()
-        self._set_running(True)
-        self._tasks.spawn(
-            self._publish(client, directory, module_path, version, go_mod)
-        )
+        self._attempt += 1
+        request = _Request(directory, module_path, version, go_mod)
+        self._start(client, request, retried=False)
+
+    def drop_retry(self) -> None:
+        """Forget a retry that waits for the registry (the user moved on)."""
+        self._attempt += 1
 
     def cancel(self) -> None:
         """Ask the running publication to stop at the next chance."""
@@ -177,24 +194,23 @@ class PublishModel(QObject):
             self._cancel.set()
             self.step_changed.emit("cancel", "cancelling…")
 
-    async def _publish(
-        self,
-        client: Any,
-        directory: Path,
-        module_path: str,
-        version: str,
-        go_mod: ModFile | None,
-    ) -> None:
+    def _start(self, client: Any, request: _Request, *, retried: bool) -> None:
+        self._cancel.clear()
+        self._set_running(True)
+        self._tasks.spawn(self._publish(client, request, retried=retried))
+
+    async def _publish(self, client: Any, request: _Request, *, retried: bool) -> None:
         progress = _Progress(
             self, self._clock, asyncio.get_running_loop().call_soon_threadsafe
         )
         try:
-            outcome = await asyncio.to_thread(
-                self._run, client, directory, module_path, version, go_mod, progress
-            )
+            outcome = await asyncio.to_thread(self._run, client, request, progress)
         except GomodpubError as error:
             self._set_running(False)
-            self._messages.error(f"publishing {module_path}@{version} failed: {error}")
+            if not retried and self._retry_later(error, request):
+                return
+            what = f"{request.module_path}@{request.version}"
+            self._messages.error(f"publishing {what} failed: {error}")
             if isinstance(error, AuthError):
                 self.session_expired.emit(str(error))
             self.failed.emit(str(error))
@@ -203,20 +219,38 @@ class PublishModel(QObject):
             self._set_running(False)
             raise
         self._set_running(False)
-        logger.info("publish %s@%s: %s", module_path, version, outcome.result.status)
+        logger.info(
+            "publish %s@%s: %s",
+            request.module_path,
+            request.version,
+            outcome.result.status,
+        )
         self.finished.emit(outcome)
 
+    def _retry_later(self, error: GomodpubError, request: _Request) -> bool:
+        """Hand ``error`` to the recovery; True when it will publish again."""
+        if self._recover is None:
+            return False
+        attempt = self._attempt
+
+        def retry(connection: ConnectionLike) -> None:
+            if attempt == self._attempt and not self._running:
+                self._start(connection.client, request, retried=True)
+
+        if not self._recover(error, retry):
+            return False
+        self._messages.warning(
+            f"the local registry stopped answering; publishing "
+            f"{request.module_path}@{request.version} again once it is restarted"
+        )
+        return True
+
     def _run(
-        self,
-        client: Any,
-        directory: Path,
-        module_path: str,
-        version: str,
-        go_mod: ModFile | None,
-        progress: _Progress,
+        self, client: Any, request: _Request, progress: _Progress
     ) -> PublishOutcome:
         """The blocking part, in a worker thread."""
-        source = resolve_source(directory, version, module_path)
+        version = request.version
+        source = resolve_source(request.directory, version, request.module_path)
         publisher = self._factory(client, progress, self._cancel.is_set)
         result = publisher.publish(source)
         if result.status != PublishStatus.CONFLICT:
@@ -229,7 +263,9 @@ class PublishModel(QObject):
             logger.info("cannot list versions of %s: %s", source.module_path, error)
             published = []
         try:
-            free = versions.next_free_patch([*published, version], version, go_mod)
+            free = versions.next_free_patch(
+                [*published, version], version, request.go_mod
+            )
         except GomodpubError as error:
             logger.info("no free version after %s: %s", version, error)
             free = None

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QStringListModel, Signal
 
 from gomodpub.core import semver
 from gomodpub.core.errors import GomodpubError
+from gomodpub.gui.ports import ConnectionLike, Recovery
 from gomodpub.gui.tasks import Tasks
 
 logger = logging.getLogger(__name__)
@@ -17,6 +18,10 @@ logger = logging.getLogger(__name__)
 
 class VersionsModel(QStringListModel):
     """A module's published versions, newest first.
+
+    Args:
+        recover: told of failures; when it restarts the registry, the list
+            is read again afterwards instead of failing.
 
     Signals:
         loading_changed(loading): a refresh started (True) or ended.
@@ -30,8 +35,11 @@ class VersionsModel(QStringListModel):
     loaded = Signal(list)
     failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, recover: Recovery | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
+        self._recover = recover
         self._tasks = Tasks()
         self._module = ""
         self._generation = 0
@@ -56,6 +64,12 @@ class VersionsModel(QStringListModel):
             return
         self._tasks.spawn(self._refresh(client, module, self._generation))
 
+    def _retry(self, connection: ConnectionLike, module: str, generation: int) -> None:
+        if generation == self._generation:
+            self._tasks.spawn(
+                self._refresh(connection.client, module, generation, retried=True)
+            )
+
     def clear(self) -> None:
         """List nothing."""
         self._generation += 1
@@ -63,15 +77,24 @@ class VersionsModel(QStringListModel):
         self.setStringList([])
         self.module_changed.emit("")
 
-    async def _refresh(self, client: Any, module: str, generation: int) -> None:
+    async def _refresh(
+        self, client: Any, module: str, generation: int, *, retried: bool = False
+    ) -> None:
         self.loading_changed.emit(True)
         try:
             found = await asyncio.to_thread(client.versions, module)
         except GomodpubError as error:
-            if generation == self._generation:
-                logger.info("cannot list the versions of %s: %s", module, error)
-                self.setStringList([])
-                self.failed.emit(str(error))
+            if generation != self._generation:
+                return
+            if (
+                not retried
+                and self._recover is not None
+                and self._recover(error, lambda c: self._retry(c, module, generation))
+            ):
+                return  # read again once the registry is back
+            logger.info("cannot list the versions of %s: %s", module, error)
+            self.setStringList([])
+            self.failed.emit(str(error))
             return
         finally:
             self.loading_changed.emit(False)

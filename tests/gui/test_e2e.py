@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import uuid as uuidlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +19,11 @@ from gomodpub.core.dirhash import hash_zip
 from gomodpub.core.publish import PublishStatus
 from gomodpub.gui.app import build_window
 from gomodpub.gui.mainwindow import MainWindow
+from gomodpub.gui.publishmodel import PublishOutcome
 from gomodpub.registry.local import LocalRegistry
 from tests.gui.test_mainwindow import drop
 from tests.helpers.gotool import assert_go_fetches_and_builds_uuid, go_binary, run_go
+from tests.helpers.gui_fakes import write_module
 
 pytestmark = pytest.mark.slow
 
@@ -77,10 +81,8 @@ def window(qtbot: QtBot, loop: object, registry: LocalRegistry) -> MainWindow:
     return window
 
 
-def test_sign_up_drop_publish_and_fetch_back(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
-) -> None:
-    # Create an account through the dialog.
+def sign_up(qtbot: QtBot, window: MainWindow) -> str:
+    """Create an account through the dialog; returns its name."""
     username = f"gui{uuidlib.uuid4().hex[:8]}"
     dialog = window.open_sign_in()
     dialog.tabs.setCurrentIndex(1)
@@ -92,6 +94,13 @@ def test_sign_up_drop_publish_and_fetch_back(
         qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
     assert not dialog.error.isVisible() or dialog.error.property("level") != "error"
     assert window.user_label.text() == f"signed in as {username}"
+    return username
+
+
+def test_sign_up_drop_publish_and_fetch_back(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    sign_up(qtbot, window)
 
     # Drop a copy of github.com/google/uuid and publish it as v1.3.0.
     folder = shutil.copytree(UUID_SOURCE, tmp_path / "uuid")
@@ -136,3 +145,38 @@ def test_sign_up_drop_publish_and_fetch_back(
         ),
         timeout=30_000,
     )
+
+
+@pytest.mark.expect_log(r"the local registry stopped answering")
+def test_a_killed_registry_is_started_again_and_the_publication_goes_through(
+    qtbot: QtBot, window: MainWindow, registry: LocalRegistry, tmp_path: Path
+) -> None:
+    username = sign_up(qtbot, window)
+    drop(qtbot, window, write_module(tmp_path / "hello", "example.com/revived"))
+    qtbot.keyClicks(window.version_edit, "v0.1.0")
+    # MiniStack saves its accounts every 3 s; losing one to a kill sooner is
+    # the launcher's matter, not the app's.
+    qtbot.wait(3500)
+    running = registry.status()
+    assert running is not None
+    states: list[str] = []
+    window.models.connection.state_changed.connect(
+        lambda state, _: states.append(state)
+    )
+
+    ended: list[object] = []
+    window.models.publish.finished.connect(ended.append)
+    window.models.publish.failed.connect(ended.append)
+
+    os.kill(running.pid, signal.SIGKILL)
+    qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(ended), timeout=START_TIMEOUT_MS + PUBLISH_TIMEOUT_MS)
+
+    outcome = ended[0]
+    assert isinstance(outcome, PublishOutcome), outcome  # not a failure's text
+    assert outcome.result.status == PublishStatus.PUBLISHED, outcome.result.message
+    assert states == ["reconnecting", "ready"]
+    assert window.registry_status.text() == "local registry ready"
+    assert window.user_label.text() == f"signed in as {username}"
+    restarted = registry.status()
+    assert restarted is not None and restarted.pid != running.pid

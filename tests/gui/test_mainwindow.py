@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolTip
 from pytestqt.qtbot import QtBot
 
 from gomodpub.core.errors import AuthError, LocalRegistryError, RegistryError
-from gomodpub.core.publish import ModuleSource, PublishStatus
+from gomodpub.core.publish import ModuleSource, PublishResult, PublishStatus
 from gomodpub.gui.app import build_window
 from gomodpub.gui.filetree import INVALID_COLOR, OMITTED_COLOR
 from gomodpub.gui.gomodview import GoModView
@@ -23,6 +23,7 @@ from tests.helpers.gui_fakes import (
     LOCAL_H1,
     OTHER_H1,
     FakeAuth,
+    FakeConfig,
     FakeConnection,
     FakePublisher,
     result_for,
@@ -43,11 +44,11 @@ def publisher() -> FakePublisher:
 
 
 def make_window(
-    qtbot: QtBot, connector: object, publisher: FakePublisher
+    qtbot: QtBot, connector: object, publisher: FakePublisher, *, local: bool = True
 ) -> MainWindow:
     window = build_window(
         connector,  # type: ignore[arg-type]
-        local=True,
+        local=local,
         publisher_factory=publisher.factory,
     )
     qtbot.addWidget(window)
@@ -578,10 +579,10 @@ def test_not_owner_is_refused_with_the_owner_shown(
 def test_a_failed_publication_is_shown_in_the_banner(
     qtbot: QtBot, window: MainWindow, publisher: FakePublisher, tmp_path: Path
 ) -> None:
-    def unreachable(source: ModuleSource):  # type: ignore[no-untyped-def]
-        raise RegistryError("cannot reach the registry", code="unreachable")
+    def broken(source: ModuleSource):  # type: ignore[no-untyped-def]
+        raise RegistryError("the registry failed; try again later", code="internal")
 
-    publisher.outcomes = [unreachable]
+    publisher.outcomes = [broken]
     sign_in(qtbot, window)
     ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
 
@@ -590,9 +591,11 @@ def test_a_failed_publication_is_shown_in_the_banner(
 
     assert window.banner.isVisible()
     assert window.banner_label.text() == (
-        "publishing example.com/hello@v1.0.0 failed: cannot reach the registry"
+        "publishing example.com/hello@v1.0.0 failed: the registry failed; try "
+        "again later"
     )
     assert window.publish_button.isEnabled()
+    assert window.registry_status.text() == "local registry ready"
 
 
 def test_the_window_stays_responsive_during_a_slow_publication(
@@ -761,6 +764,241 @@ def test_the_last_user_is_signed_in_again(
         window.start()
 
     assert window.user_label.text() == "signed in as alice"
+
+
+# -- a local registry that stops ----------------------------------------------------
+
+UNREACHABLE = (
+    "cannot reach the registry at http://127.0.0.1:1/modules: [Errno 111] "
+    "Connection refused. Start it with `gomodpub registry up`."
+)
+
+
+def unreachable(source: ModuleSource) -> PublishResult:
+    raise RegistryError(UNREACHABLE, code="unreachable")
+
+
+class Restarts:
+    """A connector that counts its calls and can hold the ones after the first."""
+
+    def __init__(self, *connections: FakeConnection) -> None:
+        self.connections = list(connections)
+        self.calls = 0
+        self.gate = threading.Event()
+        self.gate.set()
+        self.error: Exception | None = None
+
+    def __call__(self) -> FakeConnection:
+        self.calls += 1
+        if self.calls > 1:
+            assert self.gate.wait(10)
+            if self.error is not None:
+                raise self.error
+        return self.connections[min(self.calls, len(self.connections)) - 1]
+
+
+def restart_window(
+    qtbot: QtBot, restarts: Restarts, publisher: FakePublisher, *, local: bool = True
+) -> MainWindow:
+    window = make_window(qtbot, restarts, publisher, local=local)
+    with qtbot.waitSignal(
+        window.models.connection.state_changed,
+        check_params_cb=lambda state, text: state == "ready",
+    ):
+        window.start()
+    sign_in(qtbot, window)
+    return window
+
+
+def is_ready(state: str, text: str) -> bool:
+    return state == "ready"
+
+
+@pytest.mark.expect_log(r"the local registry stopped answering")
+def test_a_local_registry_that_died_is_restarted_and_the_publication_retried(
+    qtbot: QtBot,
+    loop: object,
+    connection: FakeConnection,
+    publisher: FakePublisher,
+    tmp_path: Path,
+) -> None:
+    publisher.outcomes = [unreachable, lambda s: result_for(s, PublishStatus.PUBLISHED)]
+    restarts = Restarts(connection)
+    window = restart_window(qtbot, restarts, publisher)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+    restarts.gate.clear()
+
+    with qtbot.waitSignal(
+        window.models.connection.state_changed,
+        check_params_cb=lambda state, text: state == "reconnecting",
+    ):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    # While it restarts, the status bar says so and Publish waits.
+    assert window.registry_status.text() == "the local registry stopped; restarting it…"
+    assert window.registry_status.property("state") == "reconnecting"
+    assert not window.retry_button.isVisible()
+    assert not window.publish_button.isEnabled()
+    qtbot.waitUntil(lambda: window.banner.isVisible())
+    assert window.banner_label.text() == (
+        "the local registry stopped answering; publishing example.com/hello@v1.0.0 "
+        "again once it is restarted"
+    )
+
+    with qtbot.waitSignal(window.models.publish.finished) as finished:
+        restarts.gate.set()
+
+    assert finished.args[0].result.status == PublishStatus.PUBLISHED
+    assert restarts.calls == 2
+    assert [s.version for s in publisher.sources] == ["v1.0.0", "v1.0.0"]
+    assert window.registry_status.text() == "local registry ready"
+    assert window.user_label.text() == "signed in as alice"  # the session held
+    assert not window.banner.isVisible()
+    assert window.outcome_dialog is not None and window.outcome_dialog.isVisible()
+
+
+@pytest.mark.expect_log(
+    r"the local registry stopped answering",
+    r"publishing example.com/hello@v1.0.0 failed",
+)
+def test_a_publication_is_retried_only_once(
+    qtbot: QtBot,
+    loop: object,
+    connection: FakeConnection,
+    publisher: FakePublisher,
+    tmp_path: Path,
+) -> None:
+    publisher.outcomes = [unreachable]
+    restarts = Restarts(connection)
+    window = restart_window(qtbot, restarts, publisher)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+
+    with qtbot.waitSignal(window.models.publish.failed, timeout=5000):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    assert restarts.calls == 2
+    assert len(publisher.sources) == 2
+    assert window.banner_label.text() == (
+        f"publishing example.com/hello@v1.0.0 failed: {UNREACHABLE}"
+    )
+
+
+@pytest.mark.expect_log(
+    r"the local registry stopped answering", r"cannot connect to the local registry"
+)
+def test_a_restart_that_fails_offers_retry(
+    qtbot: QtBot,
+    loop: object,
+    connection: FakeConnection,
+    publisher: FakePublisher,
+    tmp_path: Path,
+) -> None:
+    publisher.outcomes = [unreachable, lambda s: result_for(s, PublishStatus.PUBLISHED)]
+    restarts = Restarts(connection)
+    restarts.error = LocalRegistryError("MiniStack exited at start (code 1)")
+    window = restart_window(qtbot, restarts, publisher)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+
+    with qtbot.waitSignal(
+        window.models.connection.state_changed,
+        check_params_cb=lambda state, text: state == "failed",
+    ):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    assert window.registry_status.text() == "the local registry is not available"
+    assert window.retry_button.isVisible()
+    assert window.banner_label.text() == (
+        "cannot connect to the local registry: MiniStack exited at start (code 1)"
+    )
+    assert len(publisher.sources) == 1
+
+    # Retry starts it; the user publishes again.
+    restarts.error = None
+    with qtbot.waitSignal(
+        window.models.connection.state_changed, check_params_cb=is_ready
+    ):
+        qtbot.mouseClick(window.retry_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.models.publish.finished):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+    assert len(publisher.sources) == 2
+
+
+@pytest.mark.expect_log(r"publishing example.com/hello@v1.0.0 failed")
+def test_a_remote_registry_is_not_restarted(
+    qtbot: QtBot,
+    loop: object,
+    connection: FakeConnection,
+    publisher: FakePublisher,
+    tmp_path: Path,
+) -> None:
+    publisher.outcomes = [unreachable]
+    restarts = Restarts(connection)
+    window = restart_window(qtbot, restarts, publisher, local=False)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+
+    with qtbot.waitSignal(window.models.publish.failed):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    assert restarts.calls == 1
+    assert window.registry_status.text() == "registry ready"
+    assert window.banner_label.text() == (
+        f"publishing example.com/hello@v1.0.0 failed: {UNREACHABLE}"
+    )
+
+
+def test_versions_are_read_again_after_a_restart(
+    qtbot: QtBot,
+    loop: object,
+    connection: FakeConnection,
+    publisher: FakePublisher,
+    tmp_path: Path,
+) -> None:
+    connection.client.published["example.com/hello"] = ["v1.0.0"]
+    connection.client.versions_error = RegistryError(UNREACHABLE, code="unreachable")
+    restarts = Restarts(connection)
+    window = restart_window(qtbot, restarts, publisher)
+    restarts.gate.clear()
+
+    with qtbot.waitSignal(
+        window.models.connection.state_changed,
+        check_params_cb=lambda state, text: state == "reconnecting",
+        timeout=3000,
+    ):
+        drop(qtbot, window, write_module(tmp_path / "hello"))
+    connection.client.versions_error = None
+    with qtbot.waitSignal(window.models.versions.loaded, timeout=3000):
+        restarts.gate.set()
+
+    assert window.versions_status.text() == "1 published version of example.com/hello"
+    assert window.registry_status.text() == "local registry ready"
+
+
+@pytest.mark.expect_log(r"the local registry stopped answering", r"sign in again")
+def test_a_restart_that_loses_the_session_asks_to_sign_in(
+    qtbot: QtBot,
+    loop: object,
+    connection: FakeConnection,
+    publisher: FakePublisher,
+    tmp_path: Path,
+) -> None:
+    # The registry came back at another address, and no keyring kept the session.
+    moved = FakeConnection(auth=FakeAuth({"alice": PASSWORD}))
+    moved.client.config = FakeConfig("http://127.0.0.1:2/proxy")
+    publisher.outcomes = [unreachable, lambda s: result_for(s, PublishStatus.PUBLISHED)]
+    restarts = Restarts(connection, moved)
+    window = restart_window(qtbot, restarts, publisher)
+    ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
+
+    with qtbot.waitSignal(window.models.connection.user_changed, timeout=3000):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    assert window.user_label.text() == "not signed in"
+    qtbot.waitUntil(lambda: window.banner.isVisible())
+    assert window.banner_label.text() == (
+        "the local registry was started again, but your session was lost; sign in again"
+    )
+    assert window.models.connection.connection is moved
+    assert len(publisher.sources) == 1  # not published behind the user's back
 
 
 # -- suggested versions and warnings ---------------------------------------------------

@@ -95,16 +95,20 @@ class FakeClient:
     """Knows which versions each module has.
 
     Every module in ``published`` belongs to the signed-in user. Set
-    ``modules_error`` to make ``modules()`` raise it (a registry that is down).
+    ``modules_error`` or ``versions_error`` to make ``modules()`` or
+    ``versions()`` raise it (a registry that is down).
     """
 
     def __init__(self, versions: dict[str, list[str]] | None = None) -> None:
         self.published = {k: list(v) for k, v in (versions or {}).items()}
         self.config = FakeConfig()
         self.modules_error: Exception | None = None
+        self.versions_error: Exception | None = None
         self.modules_calls = 0
 
     def versions(self, module: str) -> list[str]:
+        if self.versions_error is not None:
+            raise self.versions_error
         return list(self.published.get(module, []))
 
     def modules(self) -> list[dict[str, Any]]:
