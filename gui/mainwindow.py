@@ -11,7 +11,7 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.outcome_dialog: OutcomeDialog | None = None
         self.conflict_dialog: ConflictDialog | None = None
         self._publish_after_sign_in = False
+        self._shown_directory: Path | None = None
 
         self.setWindowTitle("gomodpub")
         self.setWindowIcon(look.app_icon())
@@ -511,6 +512,7 @@ class MainWindow(QMainWindow):
             module.module_path,
             module.version,
             module.go_mod,
+            shown=module.preview,
         )
 
     def pick_suggestion(self, version: str) -> None:
@@ -607,6 +609,9 @@ class MainWindow(QMainWindow):
         self.drop_hint.setText(f"reading {directory}…")
 
     def _preview_changed(self, preview: ModulePreview) -> None:
+        # The same folder read again after a change: refresh it in place.
+        again = preview.directory == self._shown_directory
+        self._shown_directory = preview.directory
         self.folder_label.setText(preview.directory.name or str(preview.directory))
         self.folder_label.setToolTip(str(preview.directory))
         self.drop_hint.setText(str(preview.directory))
@@ -630,6 +635,8 @@ class MainWindow(QMainWindow):
             else "example.com/you/module"
         )
         self.module_path_hint.setText(_PATH_HINTS[state])
+        if again:
+            return
         self.banner.hide()
         if state == GoModState.BROKEN:
             self.tabs.setCurrentWidget(self.go_mod_view)
@@ -874,6 +881,12 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
         self.open_folder(folder)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Read the folder again when the user comes back to the window."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.models.module.rescan()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Ask before closing in the middle of a publication."""

@@ -61,7 +61,11 @@ def create_models(
         module=ModuleModel(messages, previewer, parent),
         files=FileTreeModel(parent),
         publish=PublishModel(
-            messages, publisher_factory, recover=recover, parent=parent
+            messages,
+            publisher_factory,
+            recover=recover,
+            previewer=previewer,
+            parent=parent,
         ),
         versions=VersionsModel(recover, parent),
         my_modules=MyModulesModel(recover, parent),
@@ -83,6 +87,11 @@ def _connect(models: Models) -> None:
 
     # A session that ran out during a publication means nobody is signed in.
     models.publish.session_expired.connect(models.connection.end_session)
+
+    # The folder is not followed while it is published; a change found just
+    # before packing is shown instead of published.
+    models.publish.running_changed.connect(module.set_frozen)
+    models.publish.folder_changed.connect(module.update_preview)
 
     # A publication waiting for the registry to restart is for what was shown.
     for changed in (

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from gomodpub.core import module, versions
 from gomodpub.core.errors import GomodpubError
@@ -23,6 +23,10 @@ from gomodpub.gui.tasks import Tasks
 
 logger = logging.getLogger(__name__)
 
+# Changes on disk are read again once they pause for this long.
+RESCAN_DELAY_MS = 300
+# More folders than this are not watched; activation and Publish still re-read.
+WATCH_LIMIT = 500
 # Where a go.mod problem is, as core writes it: "…/go.mod:7:1: what is wrong".
 _POSITION = re.compile(r"(?P<file>\S*go\.mod):(?P<line>\d+):(?P<column>\d+)")
 
@@ -68,6 +72,38 @@ def go_mod_errors(preview: ModulePreview) -> list[GoModError]:
     return found
 
 
+def folder_changes(shown: ModulePreview, current: ModulePreview) -> str:
+    """What differs between two previews of one folder, or "" if nothing.
+
+    For example "added: new.go; changed: hello.go, go.mod".
+    """
+
+    def listing(preview: ModulePreview) -> dict[str, tuple[object, ...]]:
+        return {
+            e.path: (e.size, e.included, e.reason, e.invalid) for e in preview.entries
+        }
+
+    before, after = listing(shown), listing(current)
+    changed = [p for p in after if p in before and after[p] != before[p]]
+    if shown.go_mod_text != current.go_mod_text and "go.mod" not in changed:
+        changed.append("go.mod")
+    parts = [
+        (what, names)
+        for what, names in (
+            ("added", [p for p in after if p not in before]),
+            ("removed", [p for p in before if p not in after]),
+            ("changed", changed),
+        )
+        if names
+    ]
+    return "; ".join(f"{what}: {_some(names)}" for what, names in parts)
+
+
+def _some(names: list[str], shown: int = 3) -> str:
+    listed = ", ".join(names[:shown])
+    return f"{listed} and {len(names) - shown} more" if len(names) > shown else listed
+
+
 def relative_to(directory: Path, text: str) -> str:
     """``text`` with paths inside ``directory`` made relative to it."""
     return text.replace(os.fspath(directory) + os.sep, "")
@@ -78,6 +114,9 @@ class ModuleModel(QObject):
 
     The version is judged by ``core.versions`` as it is typed, against the
     versions the registry has published once :meth:`set_published` gave them.
+
+    The loaded folder is watched, and read again when it changes (or when
+    :meth:`rescan` is called), so that what is shown is what is on disk.
 
     Args:
         messages: where loading errors are shown.
@@ -124,6 +163,16 @@ class ModuleModel(QObject):
         self._warnings: list[VersionWarning] = []
         self._suggestions: Suggestions | None = None
         self._problem = self._find_problem()
+        self._frozen = False
+        self._missed = False
+        self._loading = False
+        self._named = ""  # the module the version was picked for
+        self._rescan_timer = QTimer(self)
+        self._rescan_timer.setSingleShot(True)
+        self._rescan_timer.setInterval(RESCAN_DELAY_MS)
+        self._rescan_timer.timeout.connect(self.rescan)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.directoryChanged.connect(lambda _: self._rescan_timer.start())
 
     @property
     def preview(self) -> ModulePreview | None:
@@ -212,15 +261,42 @@ class ModuleModel(QObject):
             self._messages.error(f"{directory} is not a folder; choose a module folder")
             return
         self._generation += 1
+        self._loading = True
         self.loading_started.emit(str(directory))
         self._tasks.spawn(self._load(directory, self._generation))
+
+    def rescan(self) -> None:
+        """Read the loaded folder again; shows it only if it changed."""
+        if self._frozen:
+            self._missed = True  # read it once the publication is over
+            return
+        if self._preview is None or self._loading:
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # the watcher fired after the loop stopped: nobody looks
+        self._tasks.spawn(self._rescan(self._preview, self._generation))
+
+    def set_frozen(self, frozen: bool) -> None:
+        """Stop following the folder (while it is published), or start again."""
+        self._frozen = frozen
+        if not frozen and self._missed:
+            self._missed = False
+            self._rescan_timer.start()
+
+    def update_preview(self, preview: ModulePreview) -> None:
+        """Show ``preview``, a newer reading of the loaded folder."""
+        shown = self._preview
+        if shown and preview.directory == shown.directory and not self._loading:
+            self._show(preview, rescanned=True)
 
     def set_module_path(self, path: str) -> None:
         """Use ``path`` as the module path (for a folder without go.mod)."""
         path = path.strip()
         if path == self._module_path:
             return
-        self._module_path = path
+        self._module_path = self._named = path
         self._published = None  # they were another module's
         self.module_path_changed.emit(path)
         self._update()
@@ -250,21 +326,73 @@ class ModuleModel(QObject):
             preview = await asyncio.to_thread(self._previewer, directory)
         except (GomodpubError, OSError) as error:
             if generation == self._generation:
+                self._loading = False
                 self._messages.error(f"cannot read {directory}: {error}")
             return
         if generation != self._generation:
             return  # another folder was dropped meanwhile
+        self._loading = False
+        self._show(preview, rescanned=False)
+
+    async def _rescan(self, shown: ModulePreview, generation: int) -> None:
+        try:
+            preview = await asyncio.to_thread(self._previewer, shown.directory)
+        except (GomodpubError, OSError) as error:
+            # Gone or unreadable for now: Publish reads it again anyway.
+            logger.info("cannot read %s again: %s", shown.directory, error)
+            return
+        if self._frozen:
+            self._missed = True
+            return
+        if generation != self._generation or self._loading:
+            return
+        if self._preview is not None and (
+            changes := folder_changes(self._preview, preview)
+        ):
+            self._show(preview, rescanned=True)
+            self._messages.info(
+                f"the folder changed ({changes}); the list shows it now"
+            )
+
+    def _show(self, preview: ModulePreview, *, rescanned: bool) -> None:
+        """Make ``preview`` the one shown, and judge the module against it."""
+        typed = self._module_path
+        keep_typed = rescanned and not preview.module_path and not self.has_go_mod
         self._preview = preview
+        self._watch(preview)
         self.preview_changed.emit(preview)
         # go.mod names the module; without one the user types it afresh.
-        if self._module_path != preview.module_path:
+        path = typed if keep_typed else preview.module_path
+        if path != typed:
             self._published = None
-            # A version picked for one module means nothing for another.
+        # A version picked for one module means nothing for another; a go.mod
+        # saved half-edited names no module for a moment, and is no other one.
+        if self._version and (
+            path != typed if not rescanned else path and path != self._named
+        ):
             self._version = ""
             self.version_changed.emit("")
-        self._module_path = preview.module_path
-        self.module_path_changed.emit(self._module_path)
+        if path or not rescanned:
+            self._named = path
+        self._module_path = path
+        if path != typed or not rescanned:
+            self.module_path_changed.emit(path)
         self._update()
+
+    def _watch(self, preview: ModulePreview) -> None:
+        """Watch the folders whose listing is shown."""
+        folders = {preview.directory}
+        for entry in preview.entries:
+            parent = entry.path.rpartition("/")[0]
+            while parent:
+                folders.add(preview.directory / parent)
+                parent = parent.rpartition("/")[0]
+        wanted = {os.fspath(f) for f in sorted(folders)[:WATCH_LIMIT]}
+        watched = set(self._watcher.directories())
+        if stale := watched - wanted:
+            self._watcher.removePaths(sorted(stale))
+        if new := wanted - watched:
+            self._watcher.addPaths(sorted(new))
 
     def _update(self) -> None:
         """Judge the version and offer suggestions for the current state."""

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from gomodpub.core import versions
 from gomodpub.core.errors import AuthError, GomodpubError
 from gomodpub.core.modfile import ModFile
+from gomodpub.core.preview import ModulePreview, preview_dir
 from gomodpub.core.publish import (
     Publisher,
     PublishResult,
@@ -23,6 +24,7 @@ from gomodpub.core.publish import (
     resolve_source,
 )
 from gomodpub.gui.message import MessageBridge
+from gomodpub.gui.modulemodel import folder_changes
 from gomodpub.gui.ports import ConnectionLike, PublisherFactory, PublisherLike, Recovery
 from gomodpub.gui.tasks import Tasks
 
@@ -62,6 +64,16 @@ class _Request:
     module_path: str
     version: str
     go_mod: ModFile | None
+    shown: ModulePreview | None
+
+
+class _FolderChangedError(Exception):
+    """The folder on disk is not the one the user was shown."""
+
+    def __init__(self, current: ModulePreview, changes: str) -> None:
+        super().__init__(changes)
+        self.current = current
+        self.changes = changes
 
 
 Post = Callable[..., object]
@@ -118,6 +130,7 @@ class PublishModel(QObject):
         clock: monotonic seconds, for the upload rate.
         recover: told of failures; when it restarts the registry, the
             publication runs once more afterwards.
+        previewer: reads the folder again before it is packed.
 
     Signals:
         running_changed(running): a publication started (True) or ended.
@@ -130,6 +143,8 @@ class PublishModel(QObject):
         session_expired(text): the registry no longer accepts the session (an
             ``AuthError``); emitted just before ``failed``.
         failed(text): the publication failed; the text says why.
+        folder_changed(preview): the folder is not as it was shown, so nothing
+            was published; the :class:`ModulePreview` of it as it is now.
     """
 
     running_changed = Signal(bool)
@@ -138,6 +153,7 @@ class PublishModel(QObject):
     finished = Signal(object)
     session_expired = Signal(str)
     failed = Signal(str)
+    folder_changed = Signal(object)
 
     def __init__(
         self,
@@ -146,6 +162,7 @@ class PublishModel(QObject):
         *,
         clock: Callable[[], float] = time.monotonic,
         recover: Recovery | None = None,
+        previewer: Callable[[Path], ModulePreview] = preview_dir,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -153,6 +170,7 @@ class PublishModel(QObject):
         self._factory = publisher_factory
         self._clock = clock
         self._recover = recover
+        self._previewer = previewer
         self._tasks = Tasks()
         self._cancel = threading.Event()
         self._running = False
@@ -170,18 +188,23 @@ class PublishModel(QObject):
         module_path: str,
         version: str,
         go_mod: ModFile | None = None,
+        *,
+        shown: ModulePreview | None = None,
     ) -> None:
         """Publish ``directory`` as ``module_path@version`` through ``client``.
 
         Args:
             go_mod: the folder's parsed go.mod; its retractions are skipped
                 when a conflict suggests the next free version.
+            shown: the preview the user saw; when the folder no longer
+                matches it, nothing is published and ``folder_changed`` says
+                how it is now.
         """
         if self._running:
             self._messages.warning("a publication is already running")
             return
         self._attempt += 1
-        request = _Request(directory, module_path, version, go_mod)
+        request = _Request(directory, module_path, version, go_mod, shown)
         self._start(client, request, retried=False)
 
     def drop_retry(self) -> None:
@@ -205,6 +228,15 @@ class PublishModel(QObject):
         )
         try:
             outcome = await asyncio.to_thread(self._run, client, request, progress)
+        except _FolderChangedError as changed:
+            self._set_running(False)
+            self.folder_changed.emit(changed.current)
+            self._messages.warning(
+                f"the folder changed since it was shown ({changed.changes}), so "
+                "nothing was published; the list shows it as it is now: look at "
+                "it, then press Publish again"
+            )
+            return
         except GomodpubError as error:
             self._set_running(False)
             if not retried and self._retry_later(error, request):
@@ -249,6 +281,13 @@ class PublishModel(QObject):
         self, client: Any, request: _Request, progress: _Progress
     ) -> PublishOutcome:
         """The blocking part, in a worker thread."""
+        # Never publish files the user was not shown: read the folder again.
+        if request.shown is not None:
+            progress.on_step("check", f"reading {request.directory} again")
+            current = self._previewer(request.directory)
+            if changes := folder_changes(request.shown, current):
+                raise _FolderChangedError(current, changes)
+
         version = request.version
         source = resolve_source(request.directory, version, request.module_path)
         publisher = self._factory(client, progress, self._cancel.is_set)

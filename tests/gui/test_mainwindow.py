@@ -281,6 +281,81 @@ def test_dragging_a_file_is_refused(
     assert not enter.isAccepted()
 
 
+def size_of(window: MainWindow, name: str) -> str:
+    """The Size column of the top-level row ``name``."""
+    return window.models.files.item(top_level(window).index(name), 1).text()
+
+
+def test_the_file_list_follows_the_folder(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = write_module(tmp_path / "hello")
+    drop(qtbot, window, folder)
+
+    with qtbot.waitSignal(window.models.module.preview_changed, timeout=3000):
+        (folder / "new.go").write_text("package hello\n")
+
+    assert "new.go" in top_level(window)
+    assert window.totals.text() == "5 files, 101 bytes of 500 MiB allowed; 1 left out"
+    assert window.statusBar().currentMessage() == (
+        "the folder changed (added: new.go); the list shows it now"
+    )
+
+    # Edits inside a file are seen when the user comes back to the window.
+    (folder / "hello.go").write_text("package hello\n\nconst Hello = 12345\n")
+    with qtbot.waitSignal(window.models.module.preview_changed, timeout=3000):
+        QApplication.sendEvent(window, QEvent(QEvent.Type.ActivationChange))
+    assert size_of(window, "hello.go") == "35 bytes"
+
+
+def test_a_folder_without_go_mod_keeps_the_typed_path_when_read_again(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = tmp_path / "legacy"
+    folder.mkdir()
+    (folder / "legacy.go").write_text("package legacy\n")
+    drop(qtbot, window, folder)
+    qtbot.keyClicks(window.module_path_edit, "example.com/legacy")
+    qtbot.keyClicks(window.version_edit, "v1.0.0")
+
+    with qtbot.waitSignal(window.models.module.preview_changed, timeout=3000):
+        (folder / "more.go").write_text("package legacy\n")
+
+    assert window.module_path_edit.text() == "example.com/legacy"
+    assert window.version_edit.text() == "v1.0.0"
+    assert window.validity.text() == "ready to publish example.com/legacy@v1.0.0"
+
+
+@pytest.mark.expect_log(r"the folder changed since it was shown")
+def test_publish_refuses_files_the_window_did_not_show(
+    qtbot: QtBot, window: MainWindow, publisher: FakePublisher, tmp_path: Path
+) -> None:
+    sign_in(qtbot, window)
+    folder = write_module(tmp_path / "hello")
+    ready_to_publish(qtbot, window, folder, "v1.0.0")
+
+    # Changed just as Publish is pressed, before the window could notice.
+    (folder / "secret.txt").write_text("do not publish\n")
+    with qtbot.waitSignal(window.models.publish.folder_changed):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+
+    assert publisher.sources == []
+    assert window.banner.property("level") == "warning"
+    assert window.banner_label.text() == (
+        "the folder changed since it was shown (added: secret.txt), so nothing was "
+        "published; the list shows it as it is now: look at it, then press Publish "
+        "again"
+    )
+    assert "secret.txt" in top_level(window)
+    assert window.version_edit.text() == "v1.0.0"
+    assert window.publish_button.isEnabled()
+
+    # Seen now, it is published with the rest.
+    with qtbot.waitSignal(window.models.publish.finished):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+    assert len(publisher.sources) == 1
+
+
 # -- the version --------------------------------------------------------------------
 
 

@@ -274,3 +274,26 @@ def test_sizes(value: int, text: str) -> None:
 )
 def test_durations(seconds: float, text: str) -> None:
     assert humanize.duration(seconds) == text
+
+
+def test_folder_changes_say_what_differs(tmp_path: Path) -> None:
+    from gomodpub.core.preview import ModulePreview, PreviewEntry
+    from gomodpub.gui.modulemodel import folder_changes
+
+    def preview(go_mod: str, *entries: tuple[str, int]) -> ModulePreview:
+        listed = [PreviewEntry(path, size, True) for path, size in entries]
+        return ModulePreview(tmp_path, listed, go_mod_text=go_mod)
+
+    shown = preview("module a\n", ("go.mod", 9), ("a.go", 10), ("old.go", 3))
+    same = preview("module a\n", ("go.mod", 9), ("a.go", 10), ("old.go", 3))
+    now = preview(
+        "module b\n",
+        ("go.mod", 9),
+        ("a.go", 11),
+        *((f"n{i}.go", 1) for i in range(5)),
+    )
+
+    assert folder_changes(shown, same) == ""
+    assert folder_changes(shown, now) == (
+        "added: n0.go, n1.go, n2.go and 2 more; removed: old.go; changed: a.go, go.mod"
+    )
