@@ -654,10 +654,16 @@ class MainWindow(QMainWindow):
     def _validity_changed(self, ok: bool, text: str) -> None:
         self.validity.setText(text)
         self.validity.setProperty("ok", "true" if ok else "false")
+        self.validity.setProperty(
+            "note", "true" if self.models.module.already_published else "false"
+        )
         _restyle(self.validity)
         self._update_actions()
 
     def _warnings_changed(self, warnings: list[VersionWarning]) -> None:
+        if self.models.module.already_published:
+            # The status line says so already.
+            warnings = [w for w in warnings if w.code != "already-published"]
         notes = notes_html(warnings)
         self.version_notes.setText(notes)
         self.version_notes.setVisible(bool(notes))

@@ -128,7 +128,8 @@ class ModuleModel(QObject):
         module_path_changed(path): the module path changed (from go.mod or typed).
         version_changed(version): the version changed (typed or suggested).
         validity_changed(ok, text): whether the folder, path and version can be
-            published; ``text`` says what to fix, or what is ready.
+            published; ``text`` says what to fix, or what is ready, or that the
+            version is published already.
         warnings_changed(warnings): the version's list of
             :class:`~gomodpub.core.versions.VersionWarning` (errors included).
         suggestions_changed(suggestions): the
@@ -244,6 +245,11 @@ class ModuleModel(QObject):
     def problem(self) -> str:
         """What to fix before publishing, or the "ready" line."""
         return self._problem
+
+    @property
+    def already_published(self) -> bool:
+        """Whether the version is published already (then :attr:`problem` says so)."""
+        return any(w.code == "already-published" for w in self._warnings)
 
     @property
     def warnings(self) -> list[VersionWarning]:
@@ -411,7 +417,13 @@ class ModuleModel(QObject):
 
         valid = not problem
         if valid:
-            problem = f"ready to publish {self._module_path}@{self._version}"
+            # "Ready to publish" would contradict the note that it is published.
+            taken = [w for w in warnings if w.code == "already-published"]
+            problem = (
+                taken[0].message
+                if taken
+                else f"ready to publish {self._module_path}@{self._version}"
+            )
         if (valid, problem) != (self._valid, self._problem):
             self._valid, self._problem = valid, problem
             self.validity_changed.emit(valid, problem)

@@ -138,6 +138,8 @@ def test_sign_up_drop_publish_and_fetch_back(
     qtbot.waitUntil(
         lambda: "v1.3.0" in window.models.versions.versions(), timeout=30_000
     )
+    # And the status no longer says "ready to publish" what is published.
+    assert window.validity.text().startswith("v1.3.0 is already published: ")
     qtbot.waitUntil(
         lambda: (
             window.models.my_modules.modules().get("github.com/google/uuid")

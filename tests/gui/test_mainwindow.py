@@ -1130,10 +1130,15 @@ def test_an_error_disables_publish_and_a_warning_does_not(
     qtbot.keyClicks(window.version_edit, "v1.3.0")
     assert window.publish_button.isEnabled()
     assert window.validity.property("ok") == "true"
+    # Not "ready to publish" under a note that it is published: the status says it.
+    assert window.validity.text() == (
+        "v1.3.0 is already published: the same content again changes nothing, "
+        "other content is refused; the next free version is v1.3.2"
+    )
+    assert window.validity.property("note") == "true"
     assert window.version_notes.isVisible()
     notes = window.version_notes.text()
-    assert "v1.3.0 is already published" in notes
-    assert "the next free version is v1.3.2" in notes
+    assert "already published" not in notes
     assert "go get example.com/hello@latest` will keep choosing v1.3.1" in notes
 
     window.version_edit.clear()
@@ -1149,6 +1154,8 @@ def test_an_error_disables_publish_and_a_warning_does_not(
     qtbot.keyClicks(window.version_edit, "v1.4.0-rc.1")
     assert window.publish_button.isEnabled()
     assert "v1.4.0-rc.1 is a prerelease" in window.version_notes.text()
+    assert window.validity.text() == "ready to publish example.com/hello@v1.4.0-rc.1"
+    assert window.validity.property("note") == "false"
 
 
 # -- the conflict dialog ---------------------------------------------------------------
