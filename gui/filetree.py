@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
@@ -101,17 +102,18 @@ class FileTreeModel(QStandardItemModel):
 
     def _row(self, entry: PreviewEntry, directory: Path) -> list[QStandardItem]:
         name = entry.path.rsplit("/", 1)[-1]
-        # Only folders left out whole appear as entries of their own.
-        is_folder = not entry.included and (directory / entry.path).is_dir()
+        # Only what is left out can be other than a regular file: a folder
+        # left out whole, a link, a device. A link's own size means nothing.
+        kind = "file" if entry.included else _kind(directory / entry.path)
         pixmap = (
             QStyle.StandardPixmap.SP_DirIcon
-            if is_folder
+            if kind == "folder"
             else QStyle.StandardPixmap.SP_FileIcon
         )
         note = entry.reason if not entry.included else ""
         row = [
             QStandardItem(_icon(pixmap), name),
-            _cell("" if is_folder else humanize.size(entry.size)),
+            _cell(humanize.size(entry.size) if kind == "file" else ""),
             _cell(note),
         ]
         row[0].setData(entry, ENTRY_ROLE)
@@ -130,6 +132,17 @@ class FileTreeModel(QStandardItemModel):
                 font.setItalic(True)
                 item.setFont(font)
         return row
+
+
+def _kind(path: Path) -> str:
+    """ "file", "folder" or "other" (a link, a device…), without following links."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return "other"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "folder" if stat.S_ISDIR(mode) else "other"
 
 
 def _cell(text: str) -> QStandardItem:

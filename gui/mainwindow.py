@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.totals = QLabel("")
         self.totals.setObjectName("totals")
         layout = QVBoxLayout(box)
@@ -618,8 +619,11 @@ class MainWindow(QMainWindow):
         self.models.files.set_preview(preview)
         if len(preview.entries) <= EXPAND_LIMIT:
             self.tree.expandAll()
+        # Names get what they need within reason; the Note column gets the
+        # rest, and its full width (scrolling sideways) when reasons are long.
         self.tree.resizeColumnToContents(0)
-        self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 200), 360))
+        self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 140), 300))
+        self.tree.resizeColumnToContents(2)
         self.totals.setText(totals_text(preview))
         state = self.models.module.go_mod_state
         self.go_mod_view.show_go_mod(

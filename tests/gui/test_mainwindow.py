@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QHelpEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics, QHelpEvent
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolTip
 from pytestqt.qtbot import QtBot
 
@@ -145,6 +145,33 @@ def test_dropping_a_folder_fills_the_tree_and_go_mod(
     assert window.module_path_edit.text() == "example.com/hello"
     assert window.module_path_edit.isReadOnly()
     assert window.folder_label.text() == "hello"
+
+
+def test_reasons_are_readable_and_links_have_no_size(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = write_module(tmp_path / "hello")
+    (folder / "broken.go").symlink_to("nowhere/at/all.go")
+    (folder / "nested").mkdir()
+    (folder / "nested" / "go.mod").write_text("module example.com/hello/nested\n")
+
+    drop(qtbot, window, folder)
+
+    files = window.models.files
+    rows = {files.item(r, 0).text(): r for r in range(files.rowCount())}
+    link = rows["broken.go"]
+    assert files.item(link, 1).text() == ""  # not the 17 bytes of the link
+    assert files.item(link, 2).text() == "not a regular file"
+    assert files.item(rows["hello.go"], 1).text() == "31 bytes"
+    # The longest reason fits its column, and says itself as a tooltip too.
+    git = files.index(rows[".git"], 2)
+    reason = "directory is a version control repository"
+    assert git.data() == reason
+    font = files.itemFromIndex(git).font()
+    assert window.tree.visualRect(git).width() >= (
+        QFontMetrics(font).horizontalAdvance(reason)
+    )
+    assert git.data(Qt.ItemDataRole.ToolTipRole) == f".git: {reason}"
 
 
 def test_invalid_files_are_red_and_block_publishing(
