@@ -55,7 +55,12 @@ from gomodpub.gui.message import Level
 from gomodpub.gui.models import Models
 from gomodpub.gui.modulemodel import GoModState
 from gomodpub.gui.mymodulesmodel import MODULE_ROLE, VERSION_ROLE, go_get_line
-from gomodpub.gui.outcome import ConflictChoice, ConflictDialog, OutcomeDialog
+from gomodpub.gui.outcome import (
+    ConflictChoice,
+    ConflictDialog,
+    OutcomeDialog,
+    command_label,
+)
 from gomodpub.gui.publishmodel import PublishOutcome
 from gomodpub.gui.signin import SignInDialog
 
@@ -307,9 +312,8 @@ class MainWindow(QMainWindow):
         self.copy_go_get_button.clicked.connect(
             lambda: self.copy_text(self.go_get_edit.text())
         )
-        self.goproxy_edit = QLineEdit()
-        self.goproxy_edit.setObjectName("goproxyUrl")
-        self.goproxy_edit.setReadOnly(True)
+        # Shown whole: its host and path matter, not just its end.
+        self.goproxy_edit = command_label("", "goproxyUrl")
         self.copy_goproxy_button = QPushButton("Copy")
         self.copy_goproxy_button.setObjectName("copyGoproxy")
         self.copy_goproxy_button.setToolTip("Copy the GOPROXY URL")
@@ -814,7 +818,10 @@ class MainWindow(QMainWindow):
     def _my_module_selected(self, index: QModelIndex) -> None:
         module = index.data(MODULE_ROLE) if index.isValid() else None
         version = index.data(VERSION_ROLE) if index.isValid() else None
-        self.go_get_edit.setText(go_get_line(module, version) if version else "")
+        line = go_get_line(module, version) if version else ""
+        self.go_get_edit.setText(line)
+        self.go_get_edit.setCursorPosition(0)  # its start says what it is
+        self.go_get_edit.setToolTip(line)
         self.goproxy_edit.setText(self.models.my_modules.goproxy)
         self.copy_go_get_button.setEnabled(bool(version))
         self.copy_goproxy_button.setEnabled(bool(self.models.my_modules.goproxy))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -45,6 +46,14 @@ _TITLES = {
     PublishStatus.CONFLICT: "Version taken",
     PublishStatus.REJECTED: "Not published",
     PublishStatus.CANCELLED: "Cancelled",
+}
+# What the dialog says under its heading when the core's message would only
+# repeat it ("published example.com/m@v1.0.0"); otherwise the message says why.
+_SUMMARIES = {
+    PublishStatus.PUBLISHED: "The registry checked the module and serves it now.",
+    PublishStatus.ALREADY_PUBLISHED: (
+        "The registry has this version with exactly this content; nothing was uploaded."
+    ),
 }
 
 
@@ -103,7 +112,18 @@ def _copyable(text: str, name: str) -> QLineEdit:
     return field
 
 
-def _with_copy(field: QLineEdit) -> QWidget:
+def command_label(text: str, name: str) -> QLabel:
+    """A command or URL shown whole, wrapped, to copy as one line."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    return label
+
+
+def _with_copy(field: QLineEdit | QLabel) -> QWidget:
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -129,16 +149,21 @@ class OutcomeDialog(QDialog):
         self.setWindowTitle(f"{_TITLES[self.status]}: {result.module}@{result.version}")
         self.setMinimumWidth(640)
 
-        heading = QLabel(f"<h3>{_TITLES[self.status]}</h3>")
-        heading.setObjectName("outcomeHeading")
-        heading.setProperty("status", str(self.status))
-        message = QLabel(result.message)
-        message.setObjectName("outcomeMessage")
-        message.setWordWrap(True)
-        message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.heading = QLabel(
+            f"<h3>{_TITLES[self.status]} "
+            f"{html.escape(result.module)}@{html.escape(result.version)}</h3>"
+        )
+        self.heading.setObjectName("outcomeHeading")
+        self.heading.setProperty("status", str(self.status))
+        self.message = QLabel(_SUMMARIES.get(self.status, result.message))
+        self.message.setObjectName("outcomeMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
 
         form = QFormLayout()
-        form.addRow("Module:", QLabel(f"{result.module}@{result.version}"))
         owner = str(result.details.get("owner", ""))
         if owner and not result.ok:
             owner_label = QLabel(f"<b>{owner}</b>")
@@ -147,7 +172,7 @@ class OutcomeDialog(QDialog):
         if result.ok:
             self.h1 = _copyable(result.h1, "h1")
             form.addRow("Hash (h1):", _with_copy(self.h1))
-            self.command = _copyable(
+            self.command = command_label(
                 go_get_command(result.goproxy, result.module, result.version),
                 "goGetCommand",
             )
@@ -157,8 +182,8 @@ class OutcomeDialog(QDialog):
         buttons.rejected.connect(self.accept)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(message)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.message)
         layout.addLayout(form)
         layout.addWidget(buttons)
 

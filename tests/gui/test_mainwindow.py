@@ -573,7 +573,14 @@ def test_published_outcome_is_shown(
     dialog = window.outcome_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.status == PublishStatus.PUBLISHED
+    # Said once, in the heading; the text under it adds to it.
+    assert dialog.heading.text() == "<h3>Published example.com/hello@v1.0.0</h3>"
+    assert dialog.message.text() == (
+        "The registry checked the module and serves it now."
+    )
+    assert "Module:" not in [label.text() for label in dialog.findChildren(QLabel)]
     assert dialog.h1.text() == LOCAL_H1
+    assert_shown_whole(dialog.command)
     # The line works as copied: the go command must not ask sum.golang.org.
     line = (
         f"GOPROXY={GOPROXY} GONOSUMDB=example.com/hello go get example.com/hello@v1.0.0"
@@ -585,6 +592,13 @@ def test_published_outcome_is_shown(
     source = publisher.sources[0]
     assert (source.module_path, source.version) == ("example.com/hello", "v1.0.0")
     assert source.directory == tmp_path / "hello"
+
+
+def assert_shown_whole(label: QLabel) -> None:
+    """``label`` wraps its text and is tall enough for all its lines."""
+    assert label.wordWrap()
+    assert label.isVisible()
+    assert label.height() >= label.heightForWidth(label.width())
 
 
 def test_a_conflict_offers_the_next_version_and_publishes_it(
@@ -1422,6 +1436,8 @@ def test_my_modules_are_listed_after_sign_in_newest_first(
     window.my_modules_tree.setCurrentIndex(newest)
     assert window.go_get_edit.text() == "go get example.com/hello@v1.10.0"
     assert window.goproxy_edit.text() == GOPROXY
+    window.tabs.setCurrentIndex(2)
+    assert_shown_whole(window.goproxy_edit)
     qtbot.mouseClick(window.copy_go_get_button, Qt.MouseButton.LeftButton)
     assert QApplication.clipboard().text() == "go get example.com/hello@v1.10.0"
     menu = window.my_modules_context_menu(newest)
