@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QToolButton,
@@ -49,6 +50,7 @@ from gomodpub.core.publish import PublishStatus
 from gomodpub.core.versions import Suggestion, Suggestions, VersionWarning
 from gomodpub.gui import humanize, look
 from gomodpub.gui.connectionmodel import State
+from gomodpub.gui.elided import ElidedLabel
 from gomodpub.gui.filetree import totals_text
 from gomodpub.gui.gomodview import GoModView
 from gomodpub.gui.message import Level
@@ -200,9 +202,9 @@ class MainWindow(QMainWindow):
     def _build_banner(self) -> QFrame:
         self.banner = QFrame()
         self.banner.setObjectName("banner")
-        self.banner_label = QLabel()
+        # At most three lines, however long the error: the rest as tooltip.
+        self.banner_label = ElidedLabel(lines=3, reserve=False)
         self.banner_label.setObjectName("bannerText")
-        self.banner_label.setWordWrap(True)
         self.banner_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
@@ -357,9 +359,10 @@ class MainWindow(QMainWindow):
         self.version_edit.setObjectName("version")
         self.version_edit.setPlaceholderText("v1.0.0")
         self.version_edit.setMaximumWidth(220)
-        self.validity = QLabel(self.models.module.problem)
+        # Messages of any length take the same room, so the files above
+        # never move as one types (longer ones end in "…", whole as tooltip).
+        self.validity = ElidedLabel(self.models.module.problem, lines=2)
         self.validity.setObjectName("validity")
-        self.validity.setWordWrap(True)
         self.validity.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
@@ -371,6 +374,7 @@ class MainWindow(QMainWindow):
         self.suggestions_hint = QLabel("")
         self.suggestions_hint.setObjectName("hint")
         self.suggestion_buttons: list[QToolButton] = []
+
         self.version_notes = QLabel("")
         self.version_notes.setObjectName("versionNotes")
         self.version_notes.setWordWrap(True)
@@ -379,15 +383,30 @@ class MainWindow(QMainWindow):
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
         self.version_notes.hide()
+        self.path_note = QLabel("")
+        self.path_note.setObjectName("pathNote")
+        self.path_note.setWordWrap(True)
+        self.path_note.setTextFormat(Qt.TextFormat.RichText)
+        self.path_note.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.path_note.hide()
+        self.notes_area = self._build_notes_area(
+            self.version_notes, self.path_note, lines=3
+        )
 
         self.progress = QProgressBar()
         self.progress.setObjectName("progress")
         self.progress.setTextVisible(True)
-        self.progress_detail = QLabel("")
+        self.progress_detail = ElidedLabel("", lines=1)
         self.progress_detail.setObjectName("progressDetail")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.clicked.connect(self.models.publish.cancel)
+        for hidden_at_rest in (self.progress, self.cancel_button):
+            policy = hidden_at_rest.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            hidden_at_rest.setSizePolicy(policy)
         self.publish_button = QPushButton("Publish")
         self.publish_button.setObjectName("publishButton")
         self.publish_button.setDefault(True)
@@ -401,10 +420,11 @@ class MainWindow(QMainWindow):
         grid.addWidget(QLabel("Version:"), 1, 0)
         version_row = QHBoxLayout()
         version_row.addWidget(self.version_edit)
-        version_row.addWidget(self.validity, 1)
+        version_row.addSpacing(8)
+        version_row.addWidget(self.suggestions_box, 1)
         grid.addLayout(version_row, 1, 1, 1, 3)
-        grid.addWidget(self.suggestions_box, 2, 1, 1, 3)
-        grid.addWidget(self.version_notes, 3, 1, 1, 3)
+        grid.addWidget(self.validity, 2, 1, 1, 3)
+        grid.addWidget(self.notes_area, 3, 1, 1, 3)
         grid.addWidget(self.progress, 4, 0, 1, 2)
         grid.addWidget(self.cancel_button, 4, 2)
         grid.addWidget(self.publish_button, 4, 3)
@@ -412,6 +432,25 @@ class MainWindow(QMainWindow):
         self._show_idle_progress()
         self._suggestions_changed(None)
         return box
+
+    def _build_notes_area(self, *notes: QLabel, lines: int) -> QScrollArea:
+        """A fixed-height place for notes; more than fits scrolls."""
+        inner = QWidget()
+        inner.setObjectName("notes")
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        for note in notes:
+            column.addWidget(note)
+        column.addStretch(1)
+        area = QScrollArea()
+        area.setObjectName("notesArea")
+        area.setWidget(inner)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setFixedHeight(lines * self.fontMetrics().lineSpacing() + 4)
+        return area
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -450,6 +489,7 @@ class MainWindow(QMainWindow):
         m.module.validity_changed.connect(self._validity_changed)
         m.module.warnings_changed.connect(self._warnings_changed)
         m.module.suggestions_changed.connect(self._suggestions_changed)
+        m.module.path_change_needed.connect(self._path_change_needed)
         self.module_path_edit.textEdited.connect(m.module.set_module_path)
         self.version_edit.textChanged.connect(m.module.set_version)
 
@@ -520,9 +560,9 @@ class MainWindow(QMainWindow):
             shown=module.preview,
         )
 
-    def pick_suggestion(self, version: str) -> None:
-        """Put a suggested ``version`` in the version field."""
-        self.models.module.set_version(version)
+    def pick_suggestion(self, suggestion: Suggestion) -> None:
+        """Put a suggested version in the version field, or say what it needs."""
+        self.models.module.pick(suggestion)
         self.version_edit.setFocus()
 
     def refresh_versions(self) -> None:
@@ -651,11 +691,13 @@ class MainWindow(QMainWindow):
         self.version_edit.setFocus()
 
     def _module_path_changed(self, path: str) -> None:
+        self.path_note.hide()
         if self.module_path_edit.text().strip() != path:
             self.module_path_edit.setText(path)
         self._versions_timer.start()
 
     def _version_changed(self, version: str) -> None:
+        self.path_note.hide()
         if self.version_edit.text().strip() != version:
             self.version_edit.setText(version)
 
@@ -676,7 +718,20 @@ class MainWindow(QMainWindow):
         self.version_notes.setText(notes)
         self.version_notes.setVisible(bool(notes))
 
+    def _path_change_needed(self, suggestion: Suggestion) -> None:
+        mark, color = _NOTE_MARKS["info"]
+        text = (
+            f"{suggestion.version} goes with a new module path, "
+            f"{suggestion.module_path}, so it was not put in the version field. "
+            f"{suggestion.message}"
+        )
+        self.path_note.setText(
+            f'<span style="color:{color}">{mark}</span> {html.escape(text)}'
+        )
+        self.path_note.show()
+
     def _suggestions_changed(self, suggestions: Suggestions | None) -> None:
+        self.path_note.hide()  # it was about the suggestions shown until now
         for button in self.suggestion_buttons:
             button.deleteLater()
         self.suggestion_buttons = []
@@ -700,7 +755,7 @@ class MainWindow(QMainWindow):
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setEnabled(not self.models.publish.running)
             button.clicked.connect(
-                lambda _=False, v=suggestion.version: self.pick_suggestion(v)
+                lambda _=False, s=suggestion: self.pick_suggestion(s)
             )
             self._suggestion_row.addWidget(button)
             self.suggestion_buttons.append(button)

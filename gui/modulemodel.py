@@ -17,7 +17,7 @@ from gomodpub.core import module, versions
 from gomodpub.core.errors import GomodpubError
 from gomodpub.core.modfile import ModFile
 from gomodpub.core.preview import ModulePreview, preview_dir
-from gomodpub.core.versions import Suggestions, VersionWarning
+from gomodpub.core.versions import Suggestion, Suggestions, VersionWarning
 from gomodpub.gui.message import MessageBridge
 from gomodpub.gui.tasks import Tasks
 
@@ -135,6 +135,10 @@ class ModuleModel(QObject):
         suggestions_changed(suggestions): the
             :class:`~gomodpub.core.versions.Suggestions` for the module, or None
             while its published versions are not known.
+        path_change_needed(suggestion): a suggestion was picked whose version
+            needs another module path (a new major); the version is left as
+            it was, and the :class:`~gomodpub.core.versions.Suggestion` says
+            what to change.
     """
 
     loading_started = Signal(str)
@@ -144,6 +148,7 @@ class ModuleModel(QObject):
     validity_changed = Signal(bool, str)
     warnings_changed = Signal(list)
     suggestions_changed = Signal(object)
+    path_change_needed = Signal(object)
 
     def __init__(
         self,
@@ -315,6 +320,17 @@ class ModuleModel(QObject):
         self._version = version
         self.version_changed.emit(version)
         self._update()
+
+    def pick(self, suggestion: Suggestion) -> None:
+        """Use a suggested version, unless it needs another module path.
+
+        Such a version would at once be invalid here: ``path_change_needed``
+        explains instead what to change.
+        """
+        if suggestion.path_changes:
+            self.path_change_needed.emit(suggestion)
+        else:
+            self.set_version(suggestion.version)
 
     def set_published(self, module_path: str, published: list[str] | None) -> None:
         """Judge versions against ``published``, the versions of ``module_path``.

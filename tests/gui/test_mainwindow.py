@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics, QHelpEvent
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QFontMetrics,
+    QHelpEvent,
+    QTextDocumentFragment,
+)
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolTip
 from pytestqt.qtbot import QtBot
 
@@ -1152,6 +1158,34 @@ def test_suggestions_appear_and_picking_one_fills_the_version(
     assert window.publish_button.isEnabled()
 
 
+def test_a_new_major_suggestion_explains_the_new_path_instead(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection, tmp_path: Path
+) -> None:
+    connection.client.published["example.com/hello"] = ["v1.3.0", "v1.3.1"]
+    sign_in(qtbot, window)
+    dropped_with_versions(qtbot, window, write_module(tmp_path / "hello"))
+    qtbot.keyClicks(window.version_edit, "v1.3.2")
+
+    major = window.suggestion_buttons[-1]
+    assert major.text() == "v2.0.0 major, new path"
+    qtbot.mouseClick(major, Qt.MouseButton.LeftButton)
+
+    # Not v2.0.0, which this module path cannot take: what to change instead.
+    assert window.version_edit.text() == "v1.3.2"
+    assert window.validity.text() == "ready to publish example.com/hello@v1.3.2"
+    assert window.path_note.isVisible()
+    shown = QTextDocumentFragment.fromHtml(window.path_note.text()).toPlainText()
+    assert shown == (
+        "ℹ v2.0.0 goes with a new module path, example.com/hello/v2, so it was "  # noqa: RUF001
+        "not put in the version field. A new major version is a new module path, "
+        "example.com/hello/v2: change go.mod to `module example.com/hello/v2` and "
+        "every import of example.com/hello and its packages to example.com/hello/v2."
+    )
+
+    qtbot.keyClicks(window.version_edit, "3")
+    assert not window.path_note.isVisible()
+
+
 def test_signed_out_there_are_no_suggestions(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
@@ -1197,6 +1231,41 @@ def test_an_error_disables_publish_and_a_warning_does_not(
     assert "v1.4.0-rc.1 is a prerelease" in window.version_notes.text()
     assert window.validity.text() == "ready to publish example.com/hello@v1.4.0-rc.1"
     assert window.validity.property("note") == "false"
+
+
+def test_messages_of_any_length_leave_the_file_list_where_it_is(
+    qtbot: QtBot,
+    window: MainWindow,
+    connection: FakeConnection,
+    publisher: FakePublisher,
+    tmp_path: Path,
+) -> None:
+    connection.client.published["example.com/hello"] = ["v1.3.0", "v1.3.1"]
+    publisher.gate = threading.Event()
+    sign_in(qtbot, window)
+    dropped_with_versions(qtbot, window, write_module(tmp_path / "hello"))
+    heights: dict[str, int] = {}
+
+    def measure(state: str) -> None:
+        qtbot.wait(20)  # let the layout settle
+        heights[state] = window.tree.height()
+
+    measure("no version")
+    for version in ("v2.0.0", "v2.0.0+incompatible", "v1.3.0"):
+        window.version_edit.setText(version)
+        measure(version)
+    qtbot.mouseClick(window.suggestion_buttons[-1], Qt.MouseButton.LeftButton)
+    measure("new path explained")
+    window.version_edit.setText("v1.3.2")
+    with qtbot.waitSignal(window.models.publish.step_changed):
+        qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
+    measure("publishing")
+    with qtbot.waitSignal(window.models.publish.finished):
+        publisher.gate.set()
+    window.outcome_dialog.close()  # type: ignore[union-attr]
+    measure("published")
+
+    assert len(set(heights.values())) == 1, heights
 
 
 # -- the conflict dialog ---------------------------------------------------------------
