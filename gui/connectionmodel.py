@@ -132,6 +132,12 @@ class ConnectionModel(QObject):
         """Whether the registry is the local one the app starts."""
         return self._local
 
+    @property
+    def keeps_sessions(self) -> bool:
+        """Whether a session outlives the app (False without a keyring)."""
+        connection = self._connection
+        return connection is None or bool(connection.auth.store.persistent)
+
     def start(self) -> None:
         """Connect (starting the local registry if needed); also used to retry."""
         if self._state in (State.CONNECTING, State.READY, State.RECONNECTING):

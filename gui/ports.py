@@ -20,11 +20,23 @@ class SessionLike(Protocol):
     def username(self) -> str: ...
 
 
+class TokenStoreLike(Protocol):
+    """Where sessions are kept (``core.auth.TokenStore``)."""
+
+    @property
+    def persistent(self) -> bool:
+        """False when the system has no keyring: sessions end with the app."""
+        ...
+
+
 class AuthLike(Protocol):
     """Sign-in for one registry (``core.auth.Authenticator``)."""
 
     @property
     def session(self) -> SessionLike | None: ...
+
+    @property
+    def store(self) -> TokenStoreLike: ...
 
     def sign_up(self, username: str, email: str, password: str) -> bool: ...
 

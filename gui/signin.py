@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QTabWidget,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +42,6 @@ class SignInDialog(QDialog):
         self._connection = connection
         self._confirming = ""  # the new account waiting for its mailed code
         self.setWindowTitle("Sign in to the registry")
-        self.setMinimumWidth(420)
 
         # Sign in.
         self.username = QLineEdit(username)
@@ -54,6 +53,16 @@ class SignInDialog(QDialog):
         form = QFormLayout(sign_in_page)
         form.addRow("&Username:", self.username)
         form.addRow("&Password:", self.password)
+        # The local registry starts empty: "wrong username or password" would
+        # be all a newcomer hears without this.
+        self.first_time = QLabel(
+            "First time here? This computer's registry has no accounts yet: "
+            '<a href="#create">create one</a> first.'
+        )
+        self.first_time.setObjectName("hint")
+        self.first_time.setWordWrap(True)
+        form.addRow("", self.first_time)
+        form.setRowVisible(self.first_time, connection.local and not username)
 
         # Create an account.
         self.new_username = QLineEdit()
@@ -85,10 +94,29 @@ class SignInDialog(QDialog):
         form.setRowVisible(self.code, False)
         self._create_form = form
 
-        self.tabs = QTabWidget()
-        self.tabs.addTab(sign_in_page, "Sign in")
-        self.tabs.addTab(create_page, "Create account")
+        # A tab bar over pages of which only the current one is shown, rather
+        # than a QTabWidget or QStackedWidget, which are as tall as their
+        # tallest page: Sign in would sit over empty room.
+        self.tabs = QTabBar()
+        self.tabs.setExpanding(False)
+        self.tabs.setDrawBase(False)
+        self.pages = [sign_in_page, create_page]
+        for title in ("Sign in", "Create account"):
+            self.tabs.addTab(title)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.first_time.linkActivated.connect(
+            lambda _: self.tabs.setCurrentIndex(CREATE_TAB)
+        )
+        sign_in_page.setMinimumWidth(400)
+        create_page.setMinimumWidth(400)
+
+        self.no_keyring = QLabel(
+            "This system has no keyring, so your session cannot be kept: you "
+            "will sign in again each time gomodpub starts."
+        )
+        self.no_keyring.setObjectName("hint")
+        self.no_keyring.setWordWrap(True)
+        self.no_keyring.setVisible(not connection.keeps_sessions)
 
         self.error = QLabel()
         self.error.setObjectName("dialogError")
@@ -104,7 +132,12 @@ class SignInDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        # As tall as what is shown, growing and shrinking with it.
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetFixedSize)
         layout.addWidget(self.tabs)
+        for page in self.pages:
+            layout.addWidget(page)
+        layout.addWidget(self.no_keyring)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
@@ -140,6 +173,8 @@ class SignInDialog(QDialog):
         return bool(self._confirming)
 
     def _tab_changed(self, index: int) -> None:
+        for number, page in enumerate(self.pages):
+            page.setVisible(number == index)
         if index == SIGN_IN_TAB:
             self.submit.setText("Sign in")
         else:
@@ -176,6 +211,8 @@ class SignInDialog(QDialog):
 
     def _busy_changed(self, busy: bool) -> None:
         self.tabs.setEnabled(not busy)
+        for page in self.pages:
+            page.setEnabled(not busy)
         self.submit.setEnabled(not busy)
         if busy:
             self.show_notice(

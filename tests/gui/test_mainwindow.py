@@ -14,7 +14,13 @@ from PySide6.QtGui import (
     QHelpEvent,
     QTextDocumentFragment,
 )
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolTip
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPushButton,
+    QToolTip,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from gomodpub.core.errors import AuthError, LocalRegistryError, RegistryError
@@ -478,6 +484,73 @@ def test_a_sign_in_error_is_shown_in_the_dialog(
     with qtbot.waitSignal(dialog.accepted):
         qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
     assert window.user_label.text() == "signed in as alice"
+
+
+def test_the_sign_in_dialog_is_as_tall_as_its_page(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    dialog = window.open_sign_in()
+    qtbot.waitExposed(dialog)
+
+    def slack(page: QWidget) -> int:
+        """How much taller ``page`` is than its contents need."""
+        needed = page.heightForWidth(page.width())
+        return page.height() - max(needed, page.sizeHint().height())
+
+    # No empty room under the two fields of Sign in, for the five of Create.
+    sign_in_page, create_page = dialog.pages
+    assert slack(sign_in_page) <= 0
+    sign_in_height = dialog.height()
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: dialog.height() > sign_in_height)
+    assert not sign_in_page.isVisible()
+    assert slack(create_page) <= 0
+
+
+def test_a_first_time_user_is_told_to_create_an_account_first(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    dialog = window.open_sign_in()
+
+    assert dialog.first_time.isVisible()
+    assert QTextDocumentFragment.fromHtml(dialog.first_time.text()).toPlainText() == (
+        "First time here? This computer's registry has no accounts yet: create "
+        "one first."
+    )
+    dialog.first_time.linkActivated.emit("#create")
+    assert dialog.tabs.currentIndex() == 1
+    assert dialog.new_username.isVisible()
+
+
+def test_someone_who_signed_in_before_is_not_told_to_create_an_account(
+    qtbot: QtBot, window: MainWindow, connection: FakeConnection
+) -> None:
+    connection.last_username = "alice"
+
+    dialog = window.open_sign_in()
+
+    assert dialog.username.text() == "alice"
+    assert not dialog.first_time.isVisible()
+
+
+@pytest.mark.parametrize("keyring", [True, False])
+def test_the_dialog_says_when_a_session_cannot_be_kept(
+    qtbot: QtBot, loop: object, publisher: FakePublisher, keyring: bool
+) -> None:
+    connection = FakeConnection(auth=FakeAuth({"alice": PASSWORD}, keyring=keyring))
+    window = make_window(qtbot, lambda: connection, publisher)
+    with qtbot.waitSignal(
+        window.models.connection.state_changed, check_params_cb=is_ready
+    ):
+        window.start()
+
+    dialog = window.open_sign_in()
+
+    assert dialog.no_keyring.isVisible() == (not keyring)
+    assert dialog.no_keyring.text() == (
+        "This system has no keyring, so your session cannot be kept: you will "
+        "sign in again each time gomodpub starts."
+    )
 
 
 def test_creating_an_account_signs_in(

@@ -28,19 +28,32 @@ class FakeSession:
     username: str
 
 
+@dataclass
+class FakeStore:
+    """Where sessions would be kept; not persistent without a keyring."""
+
+    persistent: bool = True
+
+
 class FakeAuth:
     """Accounts in a dict; wrong passwords refused as Cognito would.
 
     Args:
         users: username to password of the confirmed accounts.
         mailed_code: when given, new accounts wait for this code, as on AWS.
+        keyring: whether sessions outlive the app (``store.persistent``).
     """
 
     def __init__(
-        self, users: dict[str, str] | None = None, *, mailed_code: str = ""
+        self,
+        users: dict[str, str] | None = None,
+        *,
+        mailed_code: str = "",
+        keyring: bool = True,
     ) -> None:
         self.users = dict(users or {})
         self.mailed_code = mailed_code
+        self.store = FakeStore(keyring)
         self.unconfirmed: set[str] = set()
         self.session: FakeSession | None = None
         self.saved: str = ""
