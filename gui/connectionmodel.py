@@ -213,27 +213,17 @@ class ConnectionModel(QObject):
             else "connecting to the registry…",
         )
         connection = await self._open()
-        if connection is None:
-            return
-        self._connection = connection
-        self._set_state(State.READY, self._ready_text())
-        await self._resume(connection)
+        if connection is not None:
+            await self._settle(connection)
 
     async def _restart(self) -> None:
         """Start the local registry again, keeping the session where it can."""
-        old, username = self._connection, self._username
+        username = self._username
         connection = await self._open()
         retries, self._retries = self._retries, []
         if connection is None:
             return  # _open said why; Retry is offered
-        if old is not None and _same_registry(old, connection):
-            # The same registry at the same address: the session still holds.
-            connection = old
-        else:
-            self._connection = connection
-        self._set_state(State.READY, self._ready_text())
-        if connection is not old:
-            await self._resume(connection)
+        connection = await self._settle(connection)
         if username and self._username != username:
             self._messages.warning(
                 "the local registry was started again, but your session was lost; "
@@ -243,6 +233,19 @@ class ConnectionModel(QObject):
         self._messages.info("the local registry was started again")
         for retry in retries:
             retry(connection)
+
+    async def _settle(self, connection: ConnectionLike) -> ConnectionLike:
+        """Use ``connection``, or the one it replaces if that is as good."""
+        old = self._connection
+        if old is not None and _same_registry(old, connection):
+            # The registry came back at the same address (a restart, a Retry
+            # after a failed one): the session it knows still holds.
+            self._set_state(State.READY, self._ready_text())
+            return old
+        self._connection = connection
+        self._set_state(State.READY, self._ready_text())
+        await self._resume(connection)
+        return connection
 
     async def _open(self) -> ConnectionLike | None:
         """Run the connector; on failure say why and return None."""

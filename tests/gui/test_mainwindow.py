@@ -1089,7 +1089,8 @@ def test_a_restart_that_fails_offers_retry(
     tmp_path: Path,
 ) -> None:
     publisher.outcomes = [unreachable, lambda s: result_for(s, PublishStatus.PUBLISHED)]
-    restarts = Restarts(connection)
+    # Each start builds a new connection (no keyring: it knows no session).
+    restarts = Restarts(connection, FakeConnection(auth=FakeAuth({"alice": PASSWORD})))
     restarts.error = LocalRegistryError("MiniStack exited at start (code 1)")
     window = restart_window(qtbot, restarts, publisher)
     ready_to_publish(qtbot, window, write_module(tmp_path / "hello"), "v1.0.0")
@@ -1107,12 +1108,14 @@ def test_a_restart_that_fails_offers_retry(
     )
     assert len(publisher.sources) == 1
 
-    # Retry starts it; the user publishes again.
+    # Retry starts it, at the same address: the session holds; publish again.
     restarts.error = None
     with qtbot.waitSignal(
         window.models.connection.state_changed, check_params_cb=is_ready
     ):
         qtbot.mouseClick(window.retry_button, Qt.MouseButton.LeftButton)
+    assert window.user_label.text() == "signed in as alice"
+    assert window.models.connection.connection is connection
     with qtbot.waitSignal(window.models.publish.finished):
         qtbot.mouseClick(window.publish_button, Qt.MouseButton.LeftButton)
     assert len(publisher.sources) == 2
