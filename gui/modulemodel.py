@@ -27,8 +27,6 @@ logger = logging.getLogger(__name__)
 RESCAN_DELAY_MS = 300
 # More folders than this are not watched; activation and Publish still re-read.
 WATCH_LIMIT = 500
-# Where a go.mod problem is, as core writes it: "…/go.mod:7:1: what is wrong".
-_POSITION = re.compile(r"(?P<file>\S*go\.mod):(?P<line>\d+):(?P<column>\d+)")
 
 
 class GoModState(enum.StrEnum):
@@ -57,18 +55,17 @@ def go_mod_errors(preview: ModulePreview) -> list[GoModError]:
     A problem naming two places ("unterminated block started at …:5:1") marks
     both lines, each with the whole problem as its message.
     """
-    own = os.fspath(preview.directory / "go.mod")
+    # As core writes a place: "<folder>/go.mod:7:1"; the folder may hold spaces.
+    own = re.escape(os.fspath(preview.directory / "go.mod"))
+    position = re.compile(own + r":(?P<line>\d+):(?P<column>\d+)")
     found: list[GoModError] = []
     for problem in preview.problems:
         for text in problem.splitlines():
-            for match in _POSITION.finditer(text):
-                if match["file"] == own:
-                    message = relative_to(preview.directory, text)
-                    place = GoModError(
-                        int(match["line"]), int(match["column"]), message
-                    )
-                    if place not in found:
-                        found.append(place)
+            for match in position.finditer(text):
+                message = relative_to(preview.directory, text)
+                place = GoModError(int(match["line"]), int(match["column"]), message)
+                if place not in found:
+                    found.append(place)
     return found
 
 
@@ -124,7 +121,8 @@ class ModuleModel(QObject):
 
     Signals:
         loading_started(directory): a folder is being read.
-        preview_changed(preview): the :class:`ModulePreview` of the new folder.
+        preview_changed(preview): the :class:`ModulePreview` of the folder, just
+            loaded or read again because it changed.
         module_path_changed(path): the module path changed (from go.mod or typed).
         version_changed(version): the version changed (typed or suggested).
         validity_changed(ok, text): whether the folder, path and version can be

@@ -251,8 +251,8 @@ def tooltip_of_line(qtbot: QtBot, view: GoModView, line: int) -> str:
 def test_a_broken_go_mod_is_shown_with_its_error_marked(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "broken"
-    folder.mkdir()
+    folder = tmp_path / "my modules" / "broken"
+    folder.mkdir(parents=True)
     (folder / "go.mod").write_text(BROKEN_GO_MOD)
     (folder / "broken.go").write_text("package broken\n")
     window.tabs.setCurrentIndex(1)
