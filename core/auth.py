@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from gomodpub.core.aws import EndpointSession
-from gomodpub.core.errors import AuthError, RegistryError
+from gomodpub.core.errors import AuthError, GomodpubError, RegistryError
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +213,7 @@ class Authenticator:
         try:
             cognito.register(username, password)
         except Exception as error:
-            raise AuthError(_cognito_message(error, "signing up")) from None
+            raise _cognito_failure(error, "signing up") from None
         if not self.is_local:
             return False
         try:
@@ -221,7 +221,7 @@ class Authenticator:
                 UserPoolId=self.config.user_pool_id, Username=username
             )
         except Exception as error:
-            raise AuthError(_cognito_message(error, "confirming the account")) from None
+            raise _cognito_failure(error, "confirming the account") from None
         return True
 
     def confirm(self, username: str, code: str) -> None:
@@ -229,7 +229,7 @@ class Authenticator:
         try:
             self._cognito().confirm_sign_up(code.strip(), username=username)
         except Exception as error:
-            raise AuthError(_cognito_message(error, "confirming the account")) from None
+            raise _cognito_failure(error, "confirming the account") from None
 
     def sign_in(self, username: str, password: str) -> Session:
         """Sign in with SRP and remember the refresh token."""
@@ -237,7 +237,7 @@ class Authenticator:
         try:
             cognito.authenticate(password=password)
         except Exception as error:
-            raise AuthError(_cognito_message(error, "signing in")) from None
+            raise _cognito_failure(error, "signing in") from None
         session = Session(
             username=username,
             id_token=cognito.id_token,
@@ -354,6 +354,18 @@ def _check_account(username: str, email: str) -> None:
         )
 
 
+def _unreachable(error: Exception) -> bool:
+    return "Could not connect" in str(error) or "Connect" in type(error).__name__
+
+
+def _cognito_failure(error: Exception, doing: str) -> GomodpubError:
+    """The error to raise for a failed Cognito call: refused, or not made at all."""
+    if _unreachable(error):
+        # Not an answer: a registry that is down is not a wrong password.
+        return RegistryError(_cognito_message(error, doing), code="unreachable")
+    return AuthError(_cognito_message(error, doing))
+
+
 def _error_code(error: Exception) -> str:
     response = getattr(error, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))
@@ -381,6 +393,6 @@ def _cognito_message(error: Exception, doing: str) -> str:
         )
     if code in hints:
         return f"{doing} failed: {hints[code]}"
-    if "Could not connect" in str(error) or "Connect" in type(error).__name__:
+    if _unreachable(error):
         return f"{doing} failed: the registry's sign-in service cannot be reached"
     return f"{doing} failed: {text}"

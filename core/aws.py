@@ -30,5 +30,13 @@ class EndpointSession:
 
     def client(self, service: str, **kwargs: Any) -> Any:
         """A client for ``service`` at this session's endpoint."""
+        from botocore.config import Config
+
         kwargs["endpoint_url"] = self.endpoint
+        # An emulator that refuses a connection is not running: saying so at
+        # once beats boto3's retries, which take ten seconds or so.
+        quick = Config(connect_timeout=5, retries={"total_max_attempts": 2})
+        kwargs["config"] = (
+            quick.merge(kwargs["config"]) if "config" in kwargs else quick
+        )
         return self._session.client(service, **kwargs)  # type: ignore[call-overload]

@@ -1809,8 +1809,13 @@ def read_go_mod(path: str | os.PathLike[str]) -> ModFile:
 
     mod = parse(data, name)
     if mod.module is None:
-        raise ModFileError(
-            f"{name}: missing module declaration; add a line such as "
-            "'module example.com/mymodule'"
-        )
+        raise ModFileError(missing_module_message(name))
     return mod
+
+
+def missing_module_message(name: str) -> str:
+    """Say that the go.mod called name has no module line, and what to add."""
+    return (
+        f"{name}: missing module declaration; add a line such as "
+        "'module example.com/mymodule'"
+    )

@@ -7,12 +7,13 @@ the ``pack --json`` listing the same facts, so they never disagree.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gomodpub.core import module
 from gomodpub.core.errors import GomodpubError, InvalidModuleError, ModFileError
-from gomodpub.core.modfile import ModFile, parse
+from gomodpub.core.modfile import ModFile, missing_module_message, parse
 from gomodpub.core.modzip import MAX_GO_MOD, MAX_ZIP_FILE, check_dir
 
 
@@ -22,10 +23,12 @@ class PreviewEntry:
 
     Attributes:
         path: slash-separated, relative to the module folder.
-        size: in bytes (0 for a folder left out whole).
+        size: in bytes; 0 for anything but a regular file.
         included: whether it goes into the module zip.
         reason: why it is left out or refused ("" when included).
         invalid: whether it prevents publishing (as opposed to being left out).
+        kind: "file", "folder", "link" or "other" (a device, a socket…), as
+            found on disk without following links.
     """
 
     path: str
@@ -33,6 +36,7 @@ class PreviewEntry:
     included: bool
     reason: str = ""
     invalid: bool = False
+    kind: str = "file"
 
 
 @dataclass
@@ -72,11 +76,21 @@ class ModulePreview:
         return not self.problems
 
 
-def _size(path: str) -> int:
+def _kind_and_size(path: str) -> tuple[str, int]:
     try:
-        return os.lstat(path).st_size if not os.path.isdir(path) else 0
+        mode = os.lstat(path)
     except OSError:
-        return 0
+        return "other", 0
+    if stat.S_ISREG(mode.st_mode):
+        return "file", mode.st_size
+    if stat.S_ISDIR(mode.st_mode):
+        return "folder", 0
+    return ("link" if stat.S_ISLNK(mode.st_mode) else "other"), 0
+
+
+def _left_out(path: str, reason: str, *, invalid: bool, relative: str) -> PreviewEntry:
+    kind, size = _kind_and_size(path)
+    return PreviewEntry(relative, size, False, reason, invalid, kind)
 
 
 def preview_dir(directory: Path) -> ModulePreview:
@@ -94,11 +108,11 @@ def preview_dir(directory: Path) -> ModulePreview:
 
     entries = [PreviewEntry(f.name, f.size, True) for f in report.valid]
     entries += [
-        PreviewEntry(relative(p.path), _size(p.path), False, p.reason)
+        _left_out(p.path, p.reason, invalid=False, relative=relative(p.path))
         for p in report.omitted
     ]
     entries += [
-        PreviewEntry(relative(p.path), _size(p.path), False, p.reason, invalid=True)
+        _left_out(p.path, p.reason, invalid=True, relative=relative(p.path))
         for p in report.invalid
     ]
     preview.entries = sorted(entries, key=lambda e: e.path)
@@ -120,6 +134,8 @@ def preview_dir(directory: Path) -> ModulePreview:
             preview.problems.append(str(error))
         except OSError as error:
             raise GomodpubError(f"cannot read {go_mod}: {error}") from None
+    if preview.go_mod is not None and preview.go_mod.module is None:
+        preview.problems.append(missing_module_message(str(go_mod)))
     if preview.module_path:
         try:
             module.check_path(preview.module_path)

@@ -310,7 +310,13 @@ class ConnectionModel(QObject):
         except GomodpubError as error:
             logger.info("%s", error)
             self._set_busy(False)
-            self.sign_in_failed.emit(str(error))
+            if self.recover(error):
+                self.sign_in_failed.emit(
+                    "the local registry stopped answering; it is being started "
+                    "again: try once more in a moment"
+                )
+            else:
+                self.sign_in_failed.emit(str(error))
             return
         except BaseException:
             self._set_busy(False)

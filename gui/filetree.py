@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import stat
-from pathlib import Path
-
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -65,7 +62,7 @@ class FileTreeModel(QStandardItemModel):
         for entry in preview.entries if preview else []:
             assert preview is not None
             folder = entry.path.rpartition("/")[0]
-            row = self._row(entry, preview.directory)
+            row = self._row(entry)
             self._add(row, self._folder(folder, folders, top), top)
         self.clear()
         self.setHorizontalHeaderLabels(list(self.COLUMNS))
@@ -100,20 +97,18 @@ class FileTreeModel(QStandardItemModel):
             folders[path] = item
         return folders[path]
 
-    def _row(self, entry: PreviewEntry, directory: Path) -> list[QStandardItem]:
+    def _row(self, entry: PreviewEntry) -> list[QStandardItem]:
         name = entry.path.rsplit("/", 1)[-1]
-        # Only what is left out can be other than a regular file: a folder
-        # left out whole, a link, a device. A link's own size means nothing.
-        kind = "file" if entry.included else _kind(directory / entry.path)
         pixmap = (
             QStyle.StandardPixmap.SP_DirIcon
-            if kind == "folder"
+            if entry.kind == "folder"
             else QStyle.StandardPixmap.SP_FileIcon
         )
         note = entry.reason if not entry.included else ""
         row = [
             QStandardItem(_icon(pixmap), name),
-            _cell(humanize.size(entry.size) if kind == "file" else ""),
+            # A link's own size, or a folder's, means nothing here.
+            _cell(humanize.size(entry.size) if entry.kind == "file" else ""),
             _cell(note),
         ]
         row[0].setData(entry, ENTRY_ROLE)
@@ -132,17 +127,6 @@ class FileTreeModel(QStandardItemModel):
                 font.setItalic(True)
                 item.setFont(font)
         return row
-
-
-def _kind(path: Path) -> str:
-    """ "file", "folder" or "other" (a link, a device…), without following links."""
-    try:
-        mode = path.lstat().st_mode
-    except OSError:
-        return "other"
-    if stat.S_ISREG(mode):
-        return "file"
-    return "folder" if stat.S_ISDIR(mode) else "other"
 
 
 def _cell(text: str) -> QStandardItem:

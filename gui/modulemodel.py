@@ -211,8 +211,7 @@ class ModuleModel(QObject):
         for problem in preview.problems:
             if problem.startswith(own):
                 return relative_to(preview.directory, problem.splitlines()[0])
-        # TODO(core): preview_dir should report this itself, as read_go_mod does.
-        return "it has no module line; add one such as `module example.com/mymodule`"
+        return ""
 
     @property
     def go_mod_errors(self) -> list[GoModError]:

@@ -205,6 +205,27 @@ def test_an_unreachable_cognito_keeps_the_saved_session() -> None:
     assert TokenStore(backend).get(f"{config.key}/ana") == "refresh"
 
 
+def test_signing_in_to_a_sign_in_service_that_is_down_is_no_wrong_password() -> None:
+    config = RegistryConfig(
+        api_url="http://127.0.0.1:9/api",
+        goproxy="http://127.0.0.1:9/api/proxy",
+        region="us-east-1",
+        user_pool_id="us-east-1_pool",
+        client_id="client",
+        cognito_endpoint="http://127.0.0.1:9",
+    )
+    auth = Authenticator(config, TokenStore(FailKeyring()))
+    auth._jwks = {"keys": []}  # skip fetching the pool's keys from that port
+
+    with pytest.raises(RegistryError) as raised:
+        auth.sign_in("ana", PASSWORD)
+
+    assert raised.value.code == "unreachable"
+    assert str(raised.value) == (
+        "signing in failed: the registry's sign-in service cannot be reached"
+    )
+
+
 @pytest.mark.slow
 def test_a_wrong_password_is_refused(config: RegistryConfig) -> None:
     username = f"cy{uuid.uuid4().hex[:8]}"

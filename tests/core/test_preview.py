@@ -25,10 +25,15 @@ def test_lists_included_and_left_out_files_with_reasons(tmp_path: Path) -> None:
     preview = preview_dir(root)
 
     assert preview.entries == [
-        PreviewEntry(".git", 0, False, "directory is a version control repository"),
+        PreviewEntry(
+            ".git", 0, False, "directory is a version control repository", kind="folder"
+        ),
         PreviewEntry("go.mod", 30, True),
-        PreviewEntry("inner", 0, False, "directory is in another module"),
-        PreviewEntry("link.go", 4, False, "not a regular file"),
+        PreviewEntry(
+            "inner", 0, False, "directory is in another module", kind="folder"
+        ),
+        # A link's own size is not what would be published.
+        PreviewEntry("link.go", 0, False, "not a regular file", kind="link"),
         PreviewEntry("m.go", 10, True),
         PreviewEntry("vendor/modules.txt", 1, False, "file is in vendor directory"),
     ]
@@ -101,4 +106,15 @@ def test_a_module_path_go_cannot_use_is_a_problem(tmp_path: Path) -> None:
     assert preview.problems == [
         f'{root / "go.mod"}: malformed module path "cache": missing dot in first '
         "path element"
+    ]
+
+
+def test_a_go_mod_without_a_module_line_is_a_problem(tmp_path: Path) -> None:
+    root = write_folder(tmp_path / "m", {"go.mod": "go 1.22\n", "m.go": "package m\n"})
+
+    preview = preview_dir(root)
+
+    assert preview.problems == [
+        f"{root / 'go.mod'}: missing module declaration; add a line such as "
+        "'module example.com/mymodule'"
     ]

@@ -38,6 +38,7 @@ from tests.helpers.gui_fakes import (
     FakeConfig,
     FakeConnection,
     FakePublisher,
+    FakeSession,
     result_for,
     write_module,
 )
@@ -287,7 +288,8 @@ def test_a_broken_go_mod_is_shown_with_its_error_marked(
         ),
         (
             lambda folder: (folder / "go.mod").write_text("go 1.21\n"),
-            "it has no module line; add one such as `module example.com/mymodule`",
+            "go.mod: missing module declaration; add a line such as 'module "
+            "example.com/mymodule'",
         ),
     ],
     ids=["linked", "no-module-line"],
@@ -965,7 +967,7 @@ def test_the_last_user_is_signed_in_again(
 
 UNREACHABLE = (
     "cannot reach the registry at http://127.0.0.1:1/modules: [Errno 111] "
-    "Connection refused. Start it with `gomodpub registry up`."
+    "Connection refused"
 )
 
 
@@ -1666,3 +1668,45 @@ def test_my_modules_are_cleared_on_sign_out(
         "Sign in to see the modules you have published."
     )
     assert not window.my_modules_refresh.isEnabled()
+
+
+class UnreachableAuth(FakeAuth):
+    """Accounts whose sign-in service is down until told otherwise."""
+
+    down = True
+
+    def sign_in(self, username: str, password: str) -> FakeSession:
+        if self.down:
+            raise RegistryError(
+                "signing in failed: the registry's sign-in service cannot be reached",
+                code="unreachable",
+            )
+        return super().sign_in(username, password)
+
+
+@pytest.mark.expect_log(
+    r"the local registry stopped answering", r"signing in failed: the registry"
+)
+def test_a_sign_in_that_finds_the_local_registry_gone_restarts_it(
+    qtbot: QtBot, loop: object, publisher: FakePublisher
+) -> None:
+    auth = UnreachableAuth({"alice": PASSWORD})
+    connection = FakeConnection(auth=auth)
+    restarts = Restarts(connection)
+    window = make_window(qtbot, restarts, publisher, local=True)
+    with qtbot.waitSignal(
+        window.models.connection.state_changed, check_params_cb=is_ready
+    ):
+        window.start()
+
+    with qtbot.waitSignal(window.models.connection.sign_in_failed) as failed:
+        window.models.connection.sign_in("alice", PASSWORD)
+    assert failed.args[0] == (
+        "the local registry stopped answering; it is being started again: try "
+        "once more in a moment"
+    )
+    qtbot.waitUntil(lambda: restarts.calls == 2)
+
+    auth.down = False
+    sign_in(qtbot, window)
+    assert window.user_label.text() == "signed in as alice"
