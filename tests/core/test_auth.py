@@ -33,6 +33,17 @@ class DictKeyring:
         del self.saved[(service, key)]
 
 
+# A local registry's configuration at a closed port: nothing listens there.
+NOBODY_LISTENS = RegistryConfig(
+    api_url="http://127.0.0.1:9/api",
+    goproxy="http://127.0.0.1:9/api/proxy",
+    region="us-east-1",
+    user_pool_id="us-east-1_pool",
+    client_id="client",
+    cognito_endpoint="http://127.0.0.1:9",
+)
+
+
 class FailKeyring:
     """What keyring offers on a machine with no keyring at all."""
 
@@ -90,15 +101,7 @@ def test_a_keyring_keeps_tokens_across_processes() -> None:
 def test_sign_up_refuses_what_cognito_refuses_before_asking_it(
     username: str, email: str, message: str
 ) -> None:
-    # Nothing listens here: a request would fail with another message.
-    config = RegistryConfig(
-        api_url="http://127.0.0.1:9/api",
-        goproxy="http://127.0.0.1:9/api/proxy",
-        region="us-east-1",
-        user_pool_id="us-east-1_pool",
-        client_id="client",
-        cognito_endpoint="http://127.0.0.1:9",
-    )
+    config = NOBODY_LISTENS
 
     with pytest.raises(AuthError) as raised:
         Authenticator(config, TokenStore(FailKeyring())).sign_up(
@@ -181,15 +184,7 @@ def test_signing_out_revokes_the_refresh_token(config: RegistryConfig) -> None:
 
 
 def test_an_unreachable_cognito_keeps_the_saved_session() -> None:
-    # A closed port on this machine: nothing listens there.
-    config = RegistryConfig(
-        api_url="http://127.0.0.1:9/api",
-        goproxy="http://127.0.0.1:9/api/proxy",
-        region="us-east-1",
-        user_pool_id="us-east-1_pool",
-        client_id="client",
-        cognito_endpoint="http://127.0.0.1:9",
-    )
+    config = NOBODY_LISTENS
     backend = DictKeyring()
     TokenStore(backend).set(f"{config.key}/ana", "refresh")
     auth = Authenticator(config, TokenStore(backend))
@@ -206,14 +201,7 @@ def test_an_unreachable_cognito_keeps_the_saved_session() -> None:
 
 
 def test_signing_in_to_a_sign_in_service_that_is_down_is_no_wrong_password() -> None:
-    config = RegistryConfig(
-        api_url="http://127.0.0.1:9/api",
-        goproxy="http://127.0.0.1:9/api/proxy",
-        region="us-east-1",
-        user_pool_id="us-east-1_pool",
-        client_id="client",
-        cognito_endpoint="http://127.0.0.1:9",
-    )
+    config = NOBODY_LISTENS
     auth = Authenticator(config, TokenStore(FailKeyring()))
     auth._jwks = {"keys": []}  # skip fetching the pool's keys from that port
 
