@@ -262,14 +262,15 @@ class Authenticator:
         try:
             cognito.renew_access_token()
         except Exception as error:
-            if _error_code(error) != "NotAuthorizedException":
+            if _unreachable(error):
                 # Cognito could not be asked: the saved session may be fine.
                 raise RegistryError(
                     _cognito_message(error, "renewing the session")
                     + "; try again later",
                     code="unreachable",
                 ) from None
-            logger.debug("the saved session of %s has expired: %s", username, error)
+            # Refused (expired, revoked, the user deleted): it is of no more use.
+            logger.debug("the saved session of %s is refused: %s", username, error)
             self.store.delete(self._store_key(username))
             return None
         self._session = Session(
