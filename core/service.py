@@ -268,15 +268,21 @@ class RegistryService:
         root, above = _owner_names(module_path)
         for name in [root, *above]:
             record = self._get_json(f"owners/{name}.json")
-            if record is not None and record.get("sub") != caller.sub:
+            if record is not None and not self._is(caller, record):
                 return record
         paginator = self.s3.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=f"owners/{root}/"):
             for item in page.get("Contents", []):
                 record = self._get_json(item["Key"])
-                if record is not None and record.get("sub") != caller.sub:
+                if record is not None and not self._is(caller, record):
                     return record
         return None
+
+    def _is(self, caller: Caller, owner: dict[str, Any]) -> bool:
+        """Whether an owner record names the caller."""
+        if self.names_are_identities and owner.get("username") == caller.username:
+            return True
+        return owner.get("sub") == caller.sub
 
     def _claim(self, caller: Caller, module_path: str) -> dict[str, Any] | None:
         """Make caller the owner of module_path unless someone else is.
@@ -296,7 +302,7 @@ class RegistryService:
         # Created once: of two first uploads racing for it, one write wins.
         if not self._put_json(f"owners/{root}.json", record, create_only=True):
             current = self._get_json(f"owners/{root}.json") or {}
-            if current.get("sub") != caller.sub:
+            if not self._is(caller, current):
                 return current
         # TODO(claim race): a first upload of example.com/m and another user's
         # of example.com/m/sub, checked at the same moment, can both pass the
@@ -863,14 +869,17 @@ def _owner_names(module_path: str) -> tuple[str, list[str]]:
     """Escaped names of owner records: module_path's own, and the paths above it.
 
     A record is named by the module path without its major suffix, so that
-    all major versions of a module share one.
+    all major versions of a module share one. The paths above stop short of
+    the host.
     """
     _, path_major, _ = module.split_path_version(module_path)
     escaped = module.escape_path(module_path)
     # A major suffix ("/v2", ".v3") has no upper-case letter to escape.
     root = escaped[: len(escaped) - len(path_major)]
     elements = root.split("/")
-    return root, ["/".join(elements[:i]) for i in range(len(elements) - 1, 0, -1)]
+    # A host alone (example.com) owns itself only: whoever published a module
+    # at a bare host first must not own every path of that host.
+    return root, ["/".join(elements[:i]) for i in range(len(elements) - 1, 1, -1)]
 
 
 def _not_owner_message(module_path: str, owner: dict[str, Any]) -> str:
@@ -881,7 +890,7 @@ def _not_owner_message(module_path: str, owner: dict[str, Any]) -> str:
         return f"{module_path} belongs to {username}"
     if module_path.startswith(owned + "/"):
         return f"{module_path} is inside {owned}, which belongs to {username}"
-    return f"{owned}, inside {module_path}, belongs to {username}"
+    return f"{owned}, inside {root}, belongs to {username}"
 
 
 def _not_found(message: str) -> ProxyAnswer:

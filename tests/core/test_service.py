@@ -225,6 +225,12 @@ def publish_as(
             "gopkg.in/yaml.v3 belongs to alice",
             id="gopkg-in",
         ),
+        pytest.param(
+            "example.com/m/sub",
+            "example.com/m/v2",
+            "example.com/m/sub, inside example.com/m, belongs to alice",
+            id="around-another-major",
+        ),
     ],
 )
 def test_nobody_publishes_in_or_around_another_users_module(
@@ -713,3 +719,27 @@ def test_a_token_stops_working_when_it_expires(s3: FakeS3) -> None:
     assert not service.token_is_valid(made["token"])
     with pytest.raises(ServiceError):
         service.create_token(ALICE, "forever", days=366)
+
+
+def test_a_module_at_a_bare_host_does_not_own_the_host(
+    service: RegistryService, s3: FakeS3, tmp_path: Path
+) -> None:
+    publish_as(service, s3, tmp_path, ALICE, "example.com")
+
+    publish_as(service, s3, tmp_path, BOB, "example.com/bob/tool")
+
+    assert service.versions("example.com/bob/tool") == ["v1.0.0"]
+
+
+def test_where_names_are_identities_an_owner_is_known_by_name(
+    s3: FakeS3, tmp_path: Path
+) -> None:
+    service = RegistryService(s3, BUCKET, names_are_identities=True)
+    # Owned under the sub of a user pool a crash has lost.
+    publish_as(service, s3, tmp_path, Caller("old-pool-sub", "alice"), MODULE)
+
+    publish_as(service, s3, tmp_path, ALICE, "example.com/Hello/v2")
+    with pytest.raises(ServiceError) as raised:
+        service.start_upload(BOB, MODULE, "v1.1.0", 100, ANY_H1)
+
+    assert raised.value.code == "not-owner"
