@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,7 @@ def fetch_config(http: httpx.Client, config_url: str) -> RegistryConfig:
     try:
         response = _send(http, "GET", config_url)
     except RegistryError as error:
-        if error.code == "unreachable":
+        if error.code in ("unreachable", "bad-url"):
             raise
         raise RegistryError(
             f"{not_config}: it answered {error}", code=error.code
@@ -93,12 +94,18 @@ def fetch_config(http: httpx.Client, config_url: str) -> RegistryConfig:
 
 def _shown(url: str) -> str:
     """The URL without its query, which in a presigned URL is a credential."""
-    return str(httpx.URL(url).copy_with(query=None, fragment=None))
+    return url.split("?", 1)[0].split("#", 1)[0]
 
 
 def _send(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
     try:
         response = http.request(method, url, **kwargs)
+    except httpx.InvalidURL as error:
+        raise RegistryError(
+            f"{_shown(url)} is not a valid URL ({error}); check the registry's "
+            "config URL",
+            code="bad-url",
+        ) from None
     except httpx.TimeoutException:
         raise RegistryError(
             f"the registry did not answer in time ({_shown(url)}); try again later",
@@ -354,6 +361,12 @@ class RegistryClient:
 
     def revoke_token(self, token_id: str) -> None:
         """Revoke a token at once."""
+        if not re.fullmatch(r"[0-9a-f]{16}", token_id):
+            raise RegistryError(
+                f"{token_id!r} is no token id (16 hex digits, as "
+                "`gomodpub token list` shows)",
+                code="no-such-token",
+            )
         self._api("DELETE", f"/tokens/{token_id}")
 
     # -- GOPROXY ------------------------------------------------------------
@@ -403,7 +416,7 @@ class RegistryClient:
                 f"the registry redirected {_shown(url)} more than once",
                 code="bad-response",
             )
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
             raise RegistryError(
                 f"downloading {_shown(url)} failed: {error}", code="unreachable"
             ) from None

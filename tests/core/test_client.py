@@ -269,3 +269,25 @@ def test_multipart_upload_skips_held_parts_retries_and_completes(
     assert progress[0] == 10
     assert -10 in progress
     assert sum(progress) == 25
+
+
+def test_a_malformed_url_is_explained() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200))
+
+    with pytest.raises(RegistryError) as raised:
+        fetch_config(httpx.Client(transport=transport), "http://[::1")
+
+    assert str(raised.value).startswith("http://[::1 is not a valid URL (Invalid port")
+    assert str(raised.value).endswith("); check the registry's config URL")
+
+
+def test_a_token_id_is_checked_before_it_goes_into_a_url() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"nothing is sent: {request.url}")
+
+    with pytest.raises(RegistryError) as raised:
+        client_for(httpx.MockTransport(handler)).revoke_token("../../x")
+
+    assert str(raised.value) == (
+        "'../../x' is no token id (16 hex digits, as `gomodpub token list` shows)"
+    )
