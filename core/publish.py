@@ -170,6 +170,16 @@ def resolve_source(
     return ModuleSource(directory, module_path, version, go_version, parsed)
 
 
+def go_get_command(goproxy: str, module_path: str, version: str) -> str:
+    """A shell line that fetches module_path@version from the registry at goproxy.
+
+    Without GONOSUMDB the go command asks the public checksum database about
+    the module, which cannot know a private one (and learns its name); unlike
+    GOSUMDB=off, checksums of every other module are still checked.
+    """
+    return f"GOPROXY={goproxy} GONOSUMDB={module_path} go get {module_path}@{version}"
+
+
 def _warnings_json(warnings: list[VersionWarning]) -> list[dict[str, str]]:
     return [
         {"code": w.code, "severity": w.severity, "message": w.message} for w in warnings
@@ -191,6 +201,8 @@ def pack(source: ModuleSource, out: Path) -> PackResult:
         raise GomodpubError(
             f"{out} exists and is not a regular file; name a file for the zip"
         )
+    # Through a link, the file it points to gets the zip, not the link.
+    out = Path(os.path.realpath(out))
     mv = module.ModuleVersion(source.module_path, source.version)
     # Made by pack_dir, so that it gets the permissions of any new file.
     partial = out.parent / f".{out.name}.{secrets.token_hex(4)}.partial"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -52,8 +53,8 @@ def module(tmp_path: Path) -> Path:
             "of {module} would hold it: write the zip somewhere else\n",
         ),
         (
-            ["pack", "{module}", "--version", "v1.0.0", "--out", "/dev/full"],
-            "gomodpub: /dev/full exists and is not a regular file; name a file for "
+            ["pack", "{module}", "--version", "v1.0.0", "--out", "{tmp}/fifo"],
+            "gomodpub: {tmp}/fifo exists and is not a regular file; name a file for "
             "the zip\n",
         ),
         (
@@ -72,6 +73,8 @@ def test_bad_input_gets_one_clear_line(
     tmp_path: Path, module: Path, args: list[str], message: str
 ) -> None:
     names = {"missing": tmp_path / "missing", "module": module, "tmp": tmp_path}
+    # Not a device: a broken check must not replace one on the test machine.
+    os.mkfifo(tmp_path / "fifo")
     args = [a.format(**names) for a in args]
 
     code, stdout, stderr = run(*args)

@@ -337,16 +337,39 @@ def test_a_failed_pack_leaves_the_file_it_would_replace(tmp_path: Path) -> None:
 
 
 def test_pack_refuses_to_write_over_what_is_not_a_file(tmp_path: Path) -> None:
+    import os
+    import stat
+
     from gomodpub.core.publish import pack
 
     source = resolve_source(write_folder(tmp_path / "m", HELLO), "v1.0.0")
+    # Not a device: a broken check must not replace one on the test machine.
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
 
     with pytest.raises(GomodpubError) as raised:
-        pack(source, Path("/dev/null"))
+        pack(source, fifo)
 
     assert str(raised.value) == (
-        "/dev/null exists and is not a regular file; name a file for the zip"
+        f"{fifo} exists and is not a regular file; name a file for the zip"
     )
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_pack_through_a_link_writes_the_file_it_points_to(tmp_path: Path) -> None:
+    from gomodpub.core.publish import pack
+
+    source = resolve_source(write_folder(tmp_path / "m", HELLO), "v1.0.0")
+    (tmp_path / "zips").mkdir()
+    real = tmp_path / "zips" / "m.zip"
+    real.write_bytes(b"an earlier zip")
+    link = tmp_path / "latest.zip"
+    link.symlink_to(real)
+
+    packed = pack(source, link)
+
+    assert link.is_symlink()
+    assert hash_zip(real) == packed.h1
 
 
 def test_a_packed_zip_gets_the_permissions_of_a_new_file(tmp_path: Path) -> None:
