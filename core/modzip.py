@@ -1457,8 +1457,8 @@ _ZIP64_EXTRA = 0x0001
 _END = struct.Struct("<IHHHHIIH")
 _END64_LOCATOR = struct.Struct("<IIQI")
 _END64 = struct.Struct("<IQHHIIQQQQ")
-_END_SIGNATURE = b"PK\x05\x06"
-_DESCRIPTOR_SIGNATURE = struct.pack("<I", 0x08074B50)
+_END_SIGNATURE = struct.pack("<I", _END_SIG)
+_DESCRIPTOR_SIGNATURE = struct.pack("<I", _DESCRIPTOR_SIG)
 # Go looks for the end record in the last 1 KiB, then in the last 65 KiB.
 _END_SEARCH = (1 << 10, 65 << 10)
 _INT64_LIMIT = 1 << 63

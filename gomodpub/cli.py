@@ -667,7 +667,12 @@ def publish(
     as_json: bool,
 ) -> None:
     """Publish DIRECTORY as VERSION to the registry."""
-    from gomodpub.core.publish import Publisher, PublishStatus, QuietListener
+    from gomodpub.core.publish import (
+        Publisher,
+        PublishStatus,
+        QuietListener,
+        go_get_command,
+    )
 
     source = _source(directory, version, module_path)
     connection = _connect(ctx, quiet=as_json)
@@ -702,6 +707,5 @@ def publish(
         click.echo(f"  {warning['severity']}: {warning['message']}", err=True)
     click.echo(f"  {result.h1}")
     click.echo(
-        f"  use it: GOPROXY={result.goproxy} GONOSUMDB={result.module} "
-        f"go get {result.module}@{result.version}"
+        f"  use it: {go_get_command(result.goproxy, result.module, result.version)}"
     )

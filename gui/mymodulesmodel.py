@@ -26,16 +26,6 @@ def go_get_line(module: str, version: str) -> str:
     return f"go get {module}@{version}"
 
 
-def go_get_command(goproxy: str, module: str, version: str) -> str:
-    """A shell line that fetches ``module@version`` from the registry at ``goproxy``.
-
-    Without GONOSUMDB the go command asks the public checksum database about
-    the module, which cannot know a private one (and learns its name); unlike
-    GOSUMDB=off, checksums of every other module are still checked.
-    """
-    return f"GOPROXY={goproxy} GONOSUMDB={module} {go_get_line(module, version)}"
-
-
 class MyModulesModel(QStandardItemModel):
     """A tree: each of the user's modules, its versions below, newest first.
 

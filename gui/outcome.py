@@ -35,9 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gomodpub.core.publish import PublishStatus
+from gomodpub.core.publish import PublishStatus, go_get_command
 from gomodpub.core.zipdiff import ZipDiff
-from gomodpub.gui.mymodulesmodel import go_get_command
 from gomodpub.gui.publishmodel import PublishOutcome
 
 _TITLES = {

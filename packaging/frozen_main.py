@@ -67,7 +67,7 @@ def main() -> None:
         _run_script(arguments[0], arguments[1:])
         return
 
-    from gomodpub.cli import main as gomodpub_main
+    from gomodpub.entry import main as gomodpub_main
 
     gomodpub_main()
 

@@ -9,6 +9,7 @@ there).
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 import os
@@ -163,14 +164,12 @@ def make_handler(
     The service, and the AWS clients in it, is built on the first invocation
     and kept for the later ones of the same container.
     """
-    services: list[RegistryService] = []
+    service = functools.cache(make)
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         setup_logging(context)
         try:
-            if not services:
-                services.append(make())
-            return route(services[0], event)
+            return route(service(), event)
         except ServiceError as error:
             return _json(error.status, error.body())
         except InvalidModuleError as error:

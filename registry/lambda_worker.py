@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import urllib.parse
@@ -38,24 +39,21 @@ def make_handler(
     make: Callable[[], RegistryService],
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """A Lambda entry point over the service that ``make`` builds, once."""
-    services: list[RegistryService] = []
+    service = functools.cache(make)
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         """Process every uploaded zip the event names."""
         setup_logging(context)
-        if not services:
-            services.append(make())
-        service = services[0]
         outcomes = {}
         for key, attempts in uploaded_keys(event):
             try:
-                outcomes[key] = service.process_incoming(key)["status"]
+                outcomes[key] = service().process_incoming(key)["status"]
             except Exception:
                 logger.exception("processing %s failed (attempt %d)", key, attempts)
                 if attempts < MAX_ATTEMPTS:
                     # Re-raised so SQS delivers the message again later.
                     raise
-                service.fail_upload(key, "the registry could not process this upload")
+                service().fail_upload(key, "the registry could not process this upload")
                 outcomes[key] = "failed"
         return {"processed": outcomes}
 

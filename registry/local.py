@@ -57,6 +57,9 @@ ARTIFACTS_BUCKET = "gomodpub-artifacts"
 # Where a crash's surviving objects wait while the stack is created again.
 SET_ASIDE_BUCKET = "gomodpub-set-aside"
 START_TIMEOUT = 60.0
+# How many health checks (of up to 2 s each, a second apart) a running
+# MiniStack gets before `up` takes it for hung and replaces it.
+HEALTH_TRIES = 3
 STOP_TIMEOUT = 30.0
 
 
@@ -180,6 +183,15 @@ class LocalRegistry:
             return False
         return response.status_code == 200
 
+    def _answers_soon(self, port: int) -> bool:
+        """Whether MiniStack answers within a few tries: busy is not dead."""
+        for attempt in range(HEALTH_TRIES):
+            if self._healthy(port):
+                return True
+            if attempt + 1 < HEALTH_TRIES:
+                time.sleep(1.0)
+        return False
+
     def status(self) -> LocalEndpoints | None:
         """The endpoints of the running registry, or None when it is not running."""
         state = self._read_state()
@@ -206,7 +218,7 @@ class LocalRegistry:
         with self._exclusive():
             state = self._read_state()
             port, pid = state.get("port"), self._running_pid(state)
-            if not (pid and port and self._healthy(port)):
+            if not (pid and port and self._answers_soon(port)):
                 if pid:
                     # Alive but not answering: it must not save over the state
                     # that the new one loads.

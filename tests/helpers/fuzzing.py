@@ -1,8 +1,9 @@
 """How many examples a property test tries.
 
-The quick count given is used in the normal run. ``HYPOTHESIS_PROFILE=fuzz``
-(registered in tests/conftest.py) raises every test to the profile's count,
-for a long fuzzing run::
+The normal run tries at least the quick count a test gives (more if the
+profile's default is higher). ``HYPOTHESIS_PROFILE=fuzz`` (registered in
+tests/conftest.py) raises every test to the profile's count, for a long
+fuzzing run::
 
     HYPOTHESIS_PROFILE=fuzz uv run pytest tests/core -k fuzz
 """
