@@ -347,3 +347,41 @@ def test_on_the_local_registry_a_username_is_the_identity() -> None:
     with pytest.raises(lambda_api.ServiceError) as raised:
         aws.caller({})
     assert raised.value.status == 401
+
+
+# What each S3 call of the service needs from IAM; a new call must be added.
+S3_CALL_ACTIONS = {
+    "get_object": {"s3:GetObject"},
+    "head_object": {"s3:GetObject"},
+    "download_file": {"s3:GetObject"},
+    "put_object": {"s3:PutObject", "s3:PutObjectTagging"},
+    "delete_object": {"s3:DeleteObject"},
+    "create_multipart_upload": {"s3:PutObject"},
+    "complete_multipart_upload": {"s3:PutObject"},
+    "abort_multipart_upload": {"s3:AbortMultipartUpload"},
+    "list_parts": {"s3:ListMultipartUploadParts"},
+    "get_paginator": {"s3:ListBucket"},
+    # Signed with the role's own credentials: the caller then needs these.
+    "generate_presigned_url": {"s3:GetObject", "s3:PutObject"},
+}
+
+
+def test_the_functions_may_make_every_s3_call_the_service_makes() -> None:
+    from gomodpub.core import service
+
+    calls = set(re.findall(r"self\.s3\.(\w+)\(", Path(service.__file__).read_text()))
+    role = _template()["Resources"]["FunctionRole"]["Properties"]
+    granted = {
+        action
+        for policy in role["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+        for action in (
+            statement["Action"]
+            if isinstance(statement["Action"], list)
+            else [statement["Action"]]
+        )
+    }
+
+    assert calls <= S3_CALL_ACTIONS.keys(), calls - S3_CALL_ACTIONS.keys()
+    needed = set().union(*(S3_CALL_ACTIONS[call] for call in calls))
+    assert needed <= granted, needed - granted
