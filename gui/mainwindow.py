@@ -375,22 +375,8 @@ class MainWindow(QMainWindow):
         self.suggestions_hint.setObjectName("hint")
         self.suggestion_buttons: list[QToolButton] = []
 
-        self.version_notes = QLabel("")
-        self.version_notes.setObjectName("versionNotes")
-        self.version_notes.setWordWrap(True)
-        self.version_notes.setTextFormat(Qt.TextFormat.RichText)
-        self.version_notes.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
-        self.version_notes.hide()
-        self.path_note = QLabel("")
-        self.path_note.setObjectName("pathNote")
-        self.path_note.setWordWrap(True)
-        self.path_note.setTextFormat(Qt.TextFormat.RichText)
-        self.path_note.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
-        self.path_note.hide()
+        self.version_notes = _note_label("versionNotes")
+        self.path_note = _note_label("pathNote")
         self.notes_area = self._build_notes_area(
             self.version_notes, self.path_note, lines=3
         )
@@ -985,3 +971,14 @@ class MainWindow(QMainWindow):
             "<b>gomodpub</b><p>Publish Go modules to your own private Go module "
             "registry, or to the local one this app runs for you.</p>",
         )
+
+
+def _note_label(name: str) -> QLabel:
+    """A hidden, wrapping, selectable rich-text label for notes under the version."""
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
